@@ -1,0 +1,12 @@
+"""The sample centre: a seeded, realistic e-commerce customer-service centre bundled with the package.
+
+``load_sample_centre()`` reads the bundled files; ``generate()`` rebuilds them from
+:class:`SampleParameters` (every assumption lives there).
+"""
+
+from wfm.sample_centre.generate import SampleCentre, generate, load_bundle
+from wfm.sample_centre.parameters import Event, QueueVolume, SampleParameters
+
+load_sample_centre = load_bundle
+
+__all__ = ["Event", "QueueVolume", "SampleCentre", "SampleParameters", "generate", "load_sample_centre"]
