@@ -11,6 +11,7 @@ from wfm.domain._base import DomainModel
 from wfm.domain.clock import MINUTES_PER_DAY, format_clock, parse_clock
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_FULL_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _weekday(value: Any) -> int:
@@ -18,9 +19,10 @@ def _weekday(value: Any) -> int:
         if 0 <= value <= 6:
             return value
         raise ValueError(f"weekday {value} is not between 0 (Monday) and 6 (Sunday)")
-    text = str(value).strip()[:3].title()
-    if text in WEEKDAY_NAMES:
-        return WEEKDAY_NAMES.index(text)
+    text = str(value).strip().title()
+    for index, (short, full) in enumerate(zip(WEEKDAY_NAMES, _FULL_NAMES, strict=True)):
+        if text in (short, full):
+            return index
     raise ValueError(f"'{value}' is not a day of the week (Mon..Sun)")
 
 

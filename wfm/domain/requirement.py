@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -45,10 +46,18 @@ class Requirement:
                 ],
             )
         problems: list[Problem] = []
-        starts = pd.to_datetime(frame["interval_start"], errors="coerce")
+        raw_starts = frame["interval_start"]
+        starts = (
+            raw_starts
+            if pd.api.types.is_datetime64_any_dtype(raw_starts)
+            else pd.to_datetime(raw_starts, errors="coerce", format="ISO8601")
+        )
         agents = pd.to_numeric(frame["agents"], errors="coerce")
         for position in range(len(frame)):
             row = position + 2
+            queue = frame["queue"].iloc[position]
+            if pd.isna(queue) or not str(queue).strip():
+                problems.append(Problem("no queue code", row=row, column="queue"))
             if pd.isna(starts.iloc[position]):
                 problems.append(Problem("not a date-time", row=row, column="interval_start"))
             elif (starts.iloc[position] - starts.iloc[position].normalize()).total_seconds() % (
@@ -62,7 +71,7 @@ class Requirement:
                     )
                 )
             value = agents.iloc[position]
-            if pd.isna(value) or value < 0 or value != int(value):
+            if pd.isna(value) or value < 0 or not math.isfinite(value) or value != int(value):
                 problems.append(
                     Problem(
                         f"'{frame['agents'].iloc[position]}' is not a whole number of agents "
