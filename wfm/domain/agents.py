@@ -35,13 +35,9 @@ class Contract(DomainModel):
         low = self.min_hours_per_week
         high = self.max_hours_per_week
         if low is not None and low > self.hours_per_week:
-            raise ValueError(
-                f"min_hours_per_week: {low} h is above the contracted {self.hours_per_week} h"
-            )
+            raise ValueError(f"min_hours_per_week: {low} h is above the contracted {self.hours_per_week} h")
         if high is not None and high < self.hours_per_week:
-            raise ValueError(
-                f"max_hours_per_week: {high} h is below the contracted {self.hours_per_week} h"
-            )
+            raise ValueError(f"max_hours_per_week: {high} h is below the contracted {self.hours_per_week} h")
         return self
 
 

@@ -38,8 +38,7 @@ class LeaveRequest(DomainModel):
     def _ordered(self) -> LeaveRequest:
         if self.last_day < self.first_day:
             raise ValueError(
-                f"last_day: {self.last_day.isoformat()} is before first_day "
-                f"{self.first_day.isoformat()}"
+                f"last_day: {self.last_day.isoformat()} is before first_day {self.first_day.isoformat()}"
             )
         return self
 

@@ -70,9 +70,7 @@ class OpeningHours(DomainModel):
             ordered = sorted(periods, key=lambda p: p.open_minute)
             for before, after in pairwise(ordered):
                 if after.open_minute < before.close_minute:
-                    raise ValueError(
-                        f"{WEEKDAY_NAMES[weekday]}: periods {before} and {after} overlap"
-                    )
+                    raise ValueError(f"{WEEKDAY_NAMES[weekday]}: periods {before} and {after} overlap")
         return days
 
     @classmethod
@@ -94,11 +92,7 @@ class OpeningHours(DomainModel):
             day_text, period_text = part.split(None, 1)
             if "-" in day_text:
                 first, last = (_weekday(d) for d in day_text.split("-", 1))
-                span = (
-                    range(first, last + 1)
-                    if first <= last
-                    else [*range(first, 7), *range(last + 1)]
-                )
+                span = range(first, last + 1) if first <= last else [*range(first, 7), *range(last + 1)]
             else:
                 span = [_weekday(d) for d in day_text.split(",")]
             for period_item in period_text.split(","):
@@ -115,8 +109,7 @@ class OpeningHours(DomainModel):
         """How many minutes of the interval ``[start, start + length)`` on ``weekday`` are open."""
         end = start_minute + length
         return sum(
-            max(0, min(end, p.close_minute) - max(start_minute, p.open_minute))
-            for p in self.days[weekday]
+            max(0, min(end, p.close_minute) - max(start_minute, p.open_minute)) for p in self.days[weekday]
         )
 
     def __str__(self) -> str:

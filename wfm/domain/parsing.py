@@ -45,7 +45,5 @@ def load_model(model: type[ModelT], path: Path) -> ModelT:
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except json.JSONDecodeError as error:
-        raise InputError(
-            f"{path}: not valid JSON", [Problem(error.msg, row=error.lineno)]
-        ) from None
+        raise InputError(f"{path}: not valid JSON", [Problem(error.msg, row=error.lineno)]) from None
     return parse_model(model, data, source=str(path))

@@ -30,9 +30,7 @@ class ServiceTarget(DomainModel):
 
     def __str__(self) -> str:
         seconds = self.answer_within_s
-        within = (
-            f"{seconds // 3600} h" if seconds >= 3600 and seconds % 3600 == 0 else f"{seconds} s"
-        )
+        within = f"{seconds // 3600} h" if seconds >= 3600 and seconds % 3600 == 0 else f"{seconds} s"
         return f"{self.share:.0%} within {within}"
 
 

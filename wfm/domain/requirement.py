@@ -40,10 +40,7 @@ class Requirement:
         if missing:
             raise InputError(
                 "requirement refused",
-                [
-                    Problem(f"missing column; found {list(frame.columns)}", column=c)
-                    for c in missing
-                ],
+                [Problem(f"missing column; found {list(frame.columns)}", column=c) for c in missing],
             )
         problems: list[Problem] = []
         raw_starts = frame["interval_start"]
@@ -74,8 +71,7 @@ class Requirement:
             if pd.isna(value) or value < 0 or not math.isfinite(value) or value != int(value):
                 problems.append(
                     Problem(
-                        f"'{frame['agents'].iloc[position]}' is not a whole number of agents "
-                        "(0 or more)",
+                        f"'{frame['agents'].iloc[position]}' is not a whole number of agents (0 or more)",
                         row=row,
                         column="agents",
                     )

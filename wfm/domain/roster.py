@@ -129,9 +129,7 @@ class Roster(DomainModel):
     def grid(self) -> pd.DataFrame:
         """Agents as rows, every day of the horizon as a column, cells written as ``early@hotline``."""
         days = pd.Index(self.horizon.dates, name="day")
-        frame = pd.DataFrame(
-            {"agent_id": c.agent_id, "day": c.day, "cell": str(c)} for c in self.cells
-        )
+        frame = pd.DataFrame({"agent_id": c.agent_id, "day": c.day, "cell": str(c)} for c in self.cells)
         if frame.empty:
             return pd.DataFrame(index=pd.Index([], name="agent_id"), columns=days)
         return frame.pivot(index="agent_id", columns="day", values="cell").reindex(columns=days)

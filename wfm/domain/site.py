@@ -77,8 +77,7 @@ class Site(DomainModel):
             wished = agent.preferences.preferred_shifts | agent.preferences.unwanted_shifts
             if wished - shift_codes:
                 raise ValueError(
-                    f"agents[{index}].preferences: unknown shift templates "
-                    f"{sorted(wished - shift_codes)}"
+                    f"agents[{index}].preferences: unknown shift templates {sorted(wished - shift_codes)}"
                 )
         for pair in self.rules.forbidden_successions:
             if set(pair) - shift_codes:
@@ -123,18 +122,12 @@ class Site(DomainModel):
         for index, cell in enumerate(roster.cells):
             where = f"cells[{index}]"
             if cell.agent_id not in agents:
-                problems.append(
-                    Problem(f"unknown agent '{cell.agent_id}'", field=f"{where}.agent_id")
-                )
+                problems.append(Problem(f"unknown agent '{cell.agent_id}'", field=f"{where}.agent_id"))
             if cell.kind is CellKind.SHIFT:
                 if cell.shift not in shifts:
-                    problems.append(
-                        Problem(f"unknown shift '{cell.shift}'", field=f"{where}.shift")
-                    )
+                    problems.append(Problem(f"unknown shift '{cell.shift}'", field=f"{where}.shift"))
                 if cell.queue not in queues:
-                    problems.append(
-                        Problem(f"unknown queue '{cell.queue}'", field=f"{where}.queue")
-                    )
+                    problems.append(Problem(f"unknown queue '{cell.queue}'", field=f"{where}.queue"))
         if problems:
             raise InputError(f"roster refused for site {self.name}", problems)
 

@@ -34,24 +34,26 @@ from wfm.domain import (
     Site,
     parse_clock,
 )
+from wfm.history import ContactHistory, ImportReport, read_history, write_history
 from wfm.sample_centre.parameters import Event, QueueVolume, SampleParameters
 
 HISTORY_COLUMNS = ("queue", "interval_start", "contacts", "aht_s", "abandoned", "status")
 DATA_DIR = Path(__file__).parent / "data"
+HISTORY_FILE = "history.parquet"
 
 
 @dataclass(frozen=True)
 class SampleCentre:
     """The sample centre: configuration, team, planning week, leave, and hourly contact history.
 
-    ``history`` follows the tidy contact-history contract of :mod:`wfm.history` (one row per queue
-    per hour, ``status`` observed / closed).
+    ``history`` is a tidy contact-history series (:mod:`wfm.history`): one row per queue per hour,
+    ``status`` observed or closed (the sample has no gaps).
     """
 
     site: Site
     horizon: PlanningHorizon
     leave_requests: tuple[LeaveRequest, ...]
-    history: pd.DataFrame
+    history: ContactHistory
 
 
 # --- the site -----------------------------------------------------------------------------------
@@ -61,29 +63,56 @@ def build_site(params: SampleParameters, agents: tuple[Agent, ...] = ()) -> Site
     """Queues, opening hours, shift templates and rules of the sample centre."""
     volumes = dict(params.queues)
     queues = (
-        Queue(code="presales_chat", name="Pre-sales chat", channel=Channel.CHAT,
-              service_target=ServiceTarget(share=0.8, answer_within_s=30),
-              aht_s=volumes["presales_chat"].aht_s, concurrency=3, patience_s=120.0),
-        Queue(code="aftersales_chat", name="After-sales chat", channel=Channel.CHAT,
-              service_target=ServiceTarget(share=0.8, answer_within_s=30),
-              aht_s=volumes["aftersales_chat"].aht_s, concurrency=2, patience_s=180.0),
-        Queue(code="hotline", name="Phone hotline", channel=Channel.PHONE,
-              service_target=ServiceTarget(share=0.8, answer_within_s=20),
-              aht_s=volumes["hotline"].aht_s, patience_s=90.0),
-        Queue(code="email", name="E-mail", channel=Channel.EMAIL,
-              service_target=ServiceTarget(share=1.0, answer_within_s=24 * 3600),
-              aht_s=volumes["email"].aht_s),
+        Queue(
+            code="presales_chat",
+            name="Pre-sales chat",
+            channel=Channel.CHAT,
+            service_target=ServiceTarget(share=0.8, answer_within_s=30),
+            aht_s=volumes["presales_chat"].aht_s,
+            concurrency=3,
+            patience_s=120.0,
+        ),
+        Queue(
+            code="aftersales_chat",
+            name="After-sales chat",
+            channel=Channel.CHAT,
+            service_target=ServiceTarget(share=0.8, answer_within_s=30),
+            aht_s=volumes["aftersales_chat"].aht_s,
+            concurrency=2,
+            patience_s=180.0,
+        ),
+        Queue(
+            code="hotline",
+            name="Phone hotline",
+            channel=Channel.PHONE,
+            service_target=ServiceTarget(share=0.8, answer_within_s=20),
+            aht_s=volumes["hotline"].aht_s,
+            patience_s=90.0,
+        ),
+        Queue(
+            code="email",
+            name="E-mail",
+            channel=Channel.EMAIL,
+            service_target=ServiceTarget(share=1.0, answer_within_s=24 * 3600),
+            aht_s=volumes["email"].aht_s,
+        ),
     )
     templates = (
         ShiftTemplate.from_clock(
-            "early", "08:30", "17:30", name="Early", unpaid_break_minutes=60,
-            break_window=BreakWindow(earliest_start=parse_clock("11:00"),
-                                     latest_start=parse_clock("13:00")),
+            "early",
+            "08:30",
+            "17:30",
+            name="Early",
+            unpaid_break_minutes=60,
+            break_window=BreakWindow(earliest_start=parse_clock("11:00"), latest_start=parse_clock("13:00")),
         ),
         ShiftTemplate.from_clock(
-            "late", "15:00", "24:00", name="Late", unpaid_break_minutes=60,
-            break_window=BreakWindow(earliest_start=parse_clock("17:00"),
-                                     latest_start=parse_clock("19:00")),
+            "late",
+            "15:00",
+            "24:00",
+            name="Late",
+            unpaid_break_minutes=60,
+            break_window=BreakWindow(earliest_start=parse_clock("17:00"), latest_start=parse_clock("19:00")),
         ),
         ShiftTemplate.from_clock("pt_day", "10:00", "15:00", name="Part-time day", part_time=True),
         ShiftTemplate.from_clock("pt_eve", "19:00", "24:00", name="Part-time evening", part_time=True),
@@ -102,10 +131,56 @@ def build_site(params: SampleParameters, agents: tuple[Agent, ...] = ()) -> Site
 
 # --- the team -----------------------------------------------------------------------------------
 
-_SURNAMES = ("Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun",
-             "Ma", "Zhu", "Hu", "Guo", "He", "Lin", "Gao", "Luo")
-_GIVEN = ("Wei", "Fang", "Na", "Min", "Jing", "Li", "Qiang", "Lei", "Jun", "Yang", "Yan", "Jie", "Tao",
-          "Ming", "Chao", "Xiu", "Xia", "Ping", "Gang", "Hui", "Yu", "Ting", "Hao", "Lan", "Bo", "Rui")
+_SURNAMES = (
+    "Wang",
+    "Li",
+    "Zhang",
+    "Liu",
+    "Chen",
+    "Yang",
+    "Huang",
+    "Zhao",
+    "Wu",
+    "Zhou",
+    "Xu",
+    "Sun",
+    "Ma",
+    "Zhu",
+    "Hu",
+    "Guo",
+    "He",
+    "Lin",
+    "Gao",
+    "Luo",
+)
+_GIVEN = (
+    "Wei",
+    "Fang",
+    "Na",
+    "Min",
+    "Jing",
+    "Li",
+    "Qiang",
+    "Lei",
+    "Jun",
+    "Yang",
+    "Yan",
+    "Jie",
+    "Tao",
+    "Ming",
+    "Chao",
+    "Xiu",
+    "Xia",
+    "Ping",
+    "Gang",
+    "Hui",
+    "Yu",
+    "Ting",
+    "Hao",
+    "Lan",
+    "Bo",
+    "Rui",
+)
 
 # (group, section, primary queue, possible second skills)
 _GROUPS = (
@@ -150,8 +225,13 @@ def build_team(params: SampleParameters) -> tuple[Agent, ...]:
                     skills.update(seconds)
             part_time = index in part_timers
             contract = (
-                Contract(days_per_week=4, hours_per_week=20, min_hours_per_week=16,
-                         max_hours_per_week=24, part_time=True)
+                Contract(
+                    days_per_week=4,
+                    hours_per_week=20,
+                    min_hours_per_week=16,
+                    max_hours_per_week=24,
+                    part_time=True,
+                )
                 if part_time
                 else Contract(days_per_week=5, hours_per_week=40)
             )
@@ -170,8 +250,14 @@ def build_team(params: SampleParameters) -> tuple[Agent, ...]:
             )
             agents.append(
                 Agent(
-                    id=f"A{index + 1:03d}", name=name, group=group, skills=frozenset(skills),
-                    contract=contract, new_hire=new_hire, hired_on=hired_on, preferences=preferences,
+                    id=f"A{index + 1:03d}",
+                    name=name,
+                    group=group,
+                    skills=frozenset(skills),
+                    contract=contract,
+                    new_hire=new_hire,
+                    hired_on=hired_on,
+                    preferences=preferences,
                 )
             )
             index += 1
@@ -189,16 +275,45 @@ def build_leave_requests(params: SampleParameters, agents: tuple[Agent, ...]) ->
         return week + timedelta(days=offset)
 
     return (
-        LeaveRequest(agent_id=chosen[0], leave_type=LeaveType.ANNUAL, first_day=day(2), last_day=day(3),
-                     status=LeaveStatus.APPROVED, note="family visit"),
-        LeaveRequest(agent_id=chosen[1], leave_type=LeaveType.SICK, first_day=day(0), last_day=day(0),
-                     status=LeaveStatus.APPROVED, note="reported by phone"),
-        LeaveRequest(agent_id=chosen[2], leave_type=LeaveType.PERSONAL, first_day=day(4), last_day=day(4),
-                     status=LeaveStatus.REQUESTED),
-        LeaveRequest(agent_id=chosen[3], leave_type=LeaveType.ANNUAL, first_day=day(0), last_day=day(2),
-                     status=LeaveStatus.REQUESTED, note="three days: manager, HR and general manager"),
-        LeaveRequest(agent_id=chosen[4], leave_type=LeaveType.SICK, first_day=day(3), last_day=day(4),
-                     status=LeaveStatus.APPROVED, medical_certificate=True),
+        LeaveRequest(
+            agent_id=chosen[0],
+            leave_type=LeaveType.ANNUAL,
+            first_day=day(2),
+            last_day=day(3),
+            status=LeaveStatus.APPROVED,
+            note="family visit",
+        ),
+        LeaveRequest(
+            agent_id=chosen[1],
+            leave_type=LeaveType.SICK,
+            first_day=day(0),
+            last_day=day(0),
+            status=LeaveStatus.APPROVED,
+            note="reported by phone",
+        ),
+        LeaveRequest(
+            agent_id=chosen[2],
+            leave_type=LeaveType.PERSONAL,
+            first_day=day(4),
+            last_day=day(4),
+            status=LeaveStatus.REQUESTED,
+        ),
+        LeaveRequest(
+            agent_id=chosen[3],
+            leave_type=LeaveType.ANNUAL,
+            first_day=day(0),
+            last_day=day(2),
+            status=LeaveStatus.REQUESTED,
+            note="three days: manager, HR and general manager",
+        ),
+        LeaveRequest(
+            agent_id=chosen[4],
+            leave_type=LeaveType.SICK,
+            first_day=day(3),
+            last_day=day(4),
+            status=LeaveStatus.APPROVED,
+            medical_certificate=True,
+        ),
     )
 
 
@@ -255,7 +370,7 @@ def expected_volume(params: SampleParameters, queue: str, days: pd.DatetimeIndex
     return hourly
 
 
-def build_history(params: SampleParameters) -> pd.DataFrame:
+def build_history(params: SampleParameters) -> ContactHistory:
     """Two years of hourly contacts per queue in the tidy contact-history form.
 
     Counts are Poisson around the expected volume times a day-level and an hour-level gamma shock
@@ -275,20 +390,25 @@ def build_history(params: SampleParameters) -> pd.DataFrame:
         hourly = expected_volume(params, queue, days)
         baseline_day = np.median(hourly.sum(axis=1))
         day_shock = rng.gamma(params.day_noise_shape, 1.0 / params.day_noise_shape, size=len(days))
-        hour_shock = rng.gamma(params.interval_noise_shape, 1.0 / params.interval_noise_shape,
-                               size=hourly.shape)
+        hour_shock = rng.gamma(
+            params.interval_noise_shape, 1.0 / params.interval_noise_shape, size=hourly.shape
+        )
         rate = np.where(open_hour, hourly * day_shock[:, None] * hour_shock, 0.0)
         contacts = rng.poisson(rate)
         handled_share = np.maximum(contacts, 1) / volume.aht_cv**2
         aht = volume.aht_s * rng.gamma(handled_share, 1.0 / handled_share)
-        aht = np.where(contacts > 0, np.round(aht, 1), np.nan)
         if volume.abandon_rate is None:
             abandoned = np.zeros_like(contacts)
         else:
             load = hourly.sum(axis=1) / baseline_day
             share = np.clip(volume.abandon_rate * np.maximum(load, 1.0) ** 1.5, 0.0, 0.5)
             abandoned = rng.binomial(contacts, share[:, None])
-        starts = (days.to_numpy()[:, None] + np.arange(24) * np.timedelta64(1, "h")).ravel()
+        aht = np.where(contacts - abandoned > 0, np.round(aht, 1), np.nan)
+        starts = (
+            (days.to_numpy()[:, None] + np.arange(24) * np.timedelta64(1, "h"))
+            .ravel()
+            .astype("datetime64[ns]")
+        )
         frames.append(
             pd.DataFrame(
                 {
@@ -301,7 +421,16 @@ def build_history(params: SampleParameters) -> pd.DataFrame:
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    frame = pd.concat(frames, ignore_index=True).sort_values(["queue", "interval_start"], ignore_index=True)
+    report = ImportReport(
+        source=f"sample centre generator (seed {params.seed})",
+        kind="tidy",
+        rows_read=len(frame),
+        rows_imported=len(frame),
+        opening_hours={queue: opening for queue, _ in params.queues},
+        opening_hours_source="given",
+    )
+    return ContactHistory(frame=frame, interval_minutes=60, report=report)
 
 
 def generate(params: SampleParameters | None = None) -> SampleCentre:
@@ -320,7 +449,7 @@ def generate(params: SampleParameters | None = None) -> SampleCentre:
 
 
 def write_bundle(centre: SampleCentre, directory: Path = DATA_DIR) -> None:
-    """Write site.json, planning.json and history.csv.gz (byte-identical for identical data)."""
+    """Write site.json, planning.json and history.parquet."""
     directory.mkdir(parents=True, exist_ok=True)
     centre.site.save(directory / "site.json")
     planning = {
@@ -328,23 +457,14 @@ def write_bundle(centre: SampleCentre, directory: Path = DATA_DIR) -> None:
         "leave_requests": [leave.model_dump(mode="json") for leave in centre.leave_requests],
     }
     (directory / "planning.json").write_text(json.dumps(planning, indent=2) + "\n", encoding="utf-8")
-    temporary = directory / "history.csv.gz.tmp"
-    centre.history.to_csv(
-        temporary, index=False, date_format="%Y-%m-%d %H:%M",
-        compression={"method": "gzip", "mtime": 0},
-    )
-    temporary.replace(directory / "history.csv.gz")
+    write_history(centre.history, directory / HISTORY_FILE)
 
 
 def load_bundle(directory: Path = DATA_DIR) -> SampleCentre:
     """Read the sample centre from the files bundled with the package."""
     site = Site.load(directory / "site.json")
     planning = json.loads((directory / "planning.json").read_text(encoding="utf-8"))
-    history = pd.read_csv(
-        directory / "history.csv.gz", parse_dates=["interval_start"],
-        dtype={"queue": "string", "contacts": "Int64", "abandoned": "Int64", "aht_s": "float64",
-               "status": "string"},
-    )
+    history = read_history(directory / HISTORY_FILE)
     return SampleCentre(
         site=site,
         horizon=PlanningHorizon.model_validate(planning["horizon"]),
@@ -355,4 +475,3 @@ def load_bundle(directory: Path = DATA_DIR) -> SampleCentre:
 
 def first_history_day(params: SampleParameters) -> date:
     return params.planning_week_start - timedelta(weeks=params.history_weeks)
-

@@ -24,7 +24,7 @@ def centre() -> SampleCentre:
 @pytest.fixture(scope="module")
 def daily(centre: SampleCentre) -> pd.DataFrame:
     """Contacts per day, one column per queue."""
-    history = centre.history
+    history = centre.history.frame
     days = history["interval_start"].dt.normalize()
     return history.groupby(["queue", days])["contacts"].sum().unstack(0).astype(float)
 
@@ -46,22 +46,22 @@ def _promotion_multiplier(params: SampleParameters, name: str, queue: str) -> fl
 
 def test_same_seed_gives_the_same_centre(centre: SampleCentre) -> None:
     again = generate(PARAMS)
-    pd.testing.assert_frame_equal(centre.history, again.history)
+    pd.testing.assert_frame_equal(centre.history.frame, again.history.frame)
     assert centre.site == again.site
     assert centre.leave_requests == again.leave_requests
 
 
 def test_another_seed_gives_other_counts_but_the_same_expected_shape(centre: SampleCentre) -> None:
     other = generate(replace(PARAMS, seed=PARAMS.seed + 99))
-    assert not centre.history["contacts"].equals(other.history["contacts"])
-    mine, theirs = centre.history["contacts"].sum(), other.history["contacts"].sum()
+    assert not centre.history.frame["contacts"].equals(other.history.frame["contacts"])
+    mine, theirs = centre.history.frame["contacts"].sum(), other.history.frame["contacts"].sum()
     assert abs(mine - theirs) / mine < 0.01
 
 
 def test_bundled_files_are_exactly_what_the_generator_makes(centre: SampleCentre) -> None:
     bundled = load_sample_centre()
     pd.testing.assert_frame_equal(
-        bundled.history, centre.history, check_dtype=False, check_exact=False, rtol=0, atol=0.05
+        bundled.history.frame, centre.history.frame, check_dtype=False, check_exact=False, rtol=0, atol=0.05
     )
     assert bundled.site == centre.site
     assert bundled.horizon == centre.horizon
@@ -71,15 +71,15 @@ def test_bundled_files_are_exactly_what_the_generator_makes(centre: SampleCentre
 def test_dates_come_from_the_parameters_not_the_clock() -> None:
     later = generate(replace(PARAMS, planning_week_start=date(2026, 3, 2), history_weeks=3))
     assert later.horizon.start == date(2026, 3, 2)
-    assert later.history["interval_start"].max() == pd.Timestamp("2026-03-01 23:00")
-    assert later.history["interval_start"].min() == pd.Timestamp("2026-02-09 00:00")
+    assert later.history.frame["interval_start"].max() == pd.Timestamp("2026-03-01 23:00")
+    assert later.history.frame["interval_start"].min() == pd.Timestamp("2026-02-09 00:00")
 
 
 # --- the history's form ---------------------------------------------------------------------------
 
 
 def test_history_is_two_years_of_hours_ending_right_before_the_planning_week(centre: SampleCentre) -> None:
-    history = centre.history
+    history = centre.history.frame
     assert tuple(history.columns) == HISTORY_COLUMNS
     start = pd.Timestamp(PARAMS.planning_week_start)
     assert history["interval_start"].max() == start - pd.Timedelta(hours=1)
@@ -91,7 +91,7 @@ def test_history_is_two_years_of_hours_ending_right_before_the_planning_week(cen
 
 
 def test_hours_outside_0830_to_2400_are_closed_with_zero_contacts(centre: SampleCentre) -> None:
-    history = centre.history
+    history = centre.history.frame
     hour = history["interval_start"].dt.hour
     closed = history[hour < 8]
     assert (closed["status"] == "closed").all() and (closed["contacts"] == 0).all()
@@ -104,7 +104,7 @@ def test_hours_outside_0830_to_2400_are_closed_with_zero_contacts(centre: Sample
 
 
 def test_aht_and_abandonment_are_plausible(centre: SampleCentre) -> None:
-    history = centre.history
+    history = centre.history.frame
     for queue in centre.site.queues:
         rows = history[(history["queue"] == queue.code) & (history["contacts"] > 0)]
         weighted = (rows["aht_s"] * rows["contacts"]).sum() / rows["contacts"].sum()
@@ -128,8 +128,10 @@ def test_double_11_pre_sales_chat_peak_ratio(daily: pd.DataFrame, year: int) -> 
     holidays = _holiday_days(PARAMS)
     normal = [
         day
-        for day in (presale - pd.Timedelta(weeks=k, days=(presale.day_of_week - eleventh.day_of_week) % 7)
-                    for k in range(0, 8))
+        for day in (
+            presale - pd.Timedelta(weeks=k, days=(presale.day_of_week - eleventh.day_of_week) % 7)
+            for k in range(0, 8)
+        )
         if day not in holidays and day < presale
     ][:4]
     assert len(normal) == 4 and all(d.day_of_week == eleventh.day_of_week for d in normal)
@@ -139,7 +141,7 @@ def test_double_11_pre_sales_chat_peak_ratio(daily: pd.DataFrame, year: int) -> 
 
 def test_double_11_after_sales_peak_lags_the_sale_by_days(daily: pd.DataFrame) -> None:
     for year in (2024, 2025):
-        window = daily.loc[f"{year}-11-09":f"{year}-11-30"]
+        window = daily.loc[f"{year}-11-09" : f"{year}-11-30"]
         assert window["presales_chat"].idxmax() == pd.Timestamp(year, 11, 11)
         after_peak = window["aftersales_chat"].idxmax()
         assert pd.Timestamp(year, 11, 14) <= after_peak <= pd.Timestamp(year, 11, 21)
@@ -149,7 +151,7 @@ def test_double_11_pre_sale_window_and_20h_waves(centre: SampleCentre, daily: pd
     presale = daily.loc["2025-10-21":"2025-11-09", "presales_chat"].mean()
     september = daily.loc["2025-09-01":"2025-09-28", "presales_chat"].mean()
     assert presale / september == pytest.approx(1.4, rel=0.1)
-    history = centre.history
+    history = centre.history.frame
     chat = history[history["queue"] == "presales_chat"].set_index("interval_start")["contacts"]
     wave = chat[pd.Timestamp("2025-10-31 20:00")]
     usual = chat[[pd.Timestamp(f"2025-10-{d} 20:00") for d in (24, 17)]].mean()
@@ -179,7 +181,7 @@ def test_weekday_and_weekend_differ_by_channel(daily: pd.DataFrame) -> None:
 
 
 def test_intraday_shape_has_a_morning_and_a_bigger_evening_peak(centre: SampleCentre) -> None:
-    history = centre.history
+    history = centre.history.frame
     chat = history[history["queue"] == "presales_chat"]
     by_hour = chat.groupby(chat["interval_start"].dt.hour)["contacts"].sum()
     assert by_hour[10] > by_hour[9] and by_hour[11] > by_hour[12]
@@ -196,7 +198,7 @@ def test_volume_grows_by_the_stated_annual_rate(daily: pd.DataFrame) -> None:
 
 
 def test_counts_are_over_dispersed_against_their_expected_volume(centre: SampleCentre) -> None:
-    history = centre.history
+    history = centre.history.frame
     days = pd.date_range(history["interval_start"].min(), periods=104 * 7, freq="D")
     for queue in ("presales_chat", "hotline"):
         expected = expected_volume(PARAMS, queue, days).ravel()
@@ -246,5 +248,5 @@ def test_site_follows_the_manuals(centre: SampleCentre) -> None:
     assert (late.start, late.end) == (900, 1440)
     assert site.rules.min_closing_staff == 2
     assert centre.horizon.start.weekday() == 0 and centre.horizon.days == 7
-    assert centre.horizon.start - timedelta(days=1) == centre.history["interval_start"].max().date()
+    assert centre.horizon.start - timedelta(days=1) == centre.history.frame["interval_start"].max().date()
     assert CellKind.SHIFT.value == "shift"

@@ -1,0 +1,46 @@
+"""The root ``wfm`` command: subcommand groups, and one place that turns bad input into a message."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from pydantic import ValidationError
+
+from wfm.cli import data
+from wfm.domain.parsing import problems_from
+from wfm.errors import InputError
+
+app = typer.Typer(
+    name="wfm",
+    help="Workforce management for e-commerce customer-service centres.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(data.app, name="data")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; bad input ends with a message and exit code 2, never a stack trace."""
+    try:
+        app(args=argv, prog_name="wfm")
+    except SystemExit as done:  # normal end, or a usage error already printed by the parser
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
+    except InputError as error:
+        typer.echo(f"error: {error.render()}", err=True)
+        return 2
+    except ValidationError as error:
+        typer.echo(f"error: {InputError('invalid input', problems_from(error)).render()}", err=True)
+        return 2
+    except FileNotFoundError as error:
+        typer.echo(f"error: no such file: {error.filename}", err=True)
+        return 2
+    except OSError as error:
+        typer.echo(f"error: {error.strerror}: {error.filename}", err=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
