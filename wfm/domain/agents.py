@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from wfm.domain._base import DomainModel, SortedSet
 from wfm.domain.queues import QueueId
 from wfm.domain.shifts import ShiftCode
 
-AgentId = str
+AgentId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")]
+"""An agent's id: letters, digits, ``_ . -``, up to 32 characters (e.g. ``A017``)."""
 
 
 class Contract(DomainModel):
@@ -63,7 +65,7 @@ class Preferences(DomainModel):
 class Agent(DomainModel):
     """A customer-service agent: who they are, which queues they may serve, their contract."""
 
-    id: AgentId = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+    id: AgentId
     name: str = Field(min_length=1, max_length=80)
     group: str = Field(min_length=1, max_length=40)
     skills: SortedSet[QueueId] = Field(min_length=1)

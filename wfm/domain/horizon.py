@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from pydantic import Field
 
@@ -25,6 +25,8 @@ class PlanningHorizon(DomainModel):
         return tuple(self.start + timedelta(days=offset) for offset in range(self.days))
 
     def __contains__(self, day: object) -> bool:
+        if isinstance(day, datetime):
+            day = day.date()
         return isinstance(day, date) and self.start <= day <= self.end
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,12 +22,25 @@ def field_path(location: tuple[int | str, ...]) -> str:
     return text
 
 
+_LEADING_FIELD = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$", re.S)
+
+
 def problems_from(error: ValidationError) -> list[Problem]:
-    """One :class:`Problem` per pydantic error, its column being the dotted field path."""
+    """One :class:`Problem` per pydantic error, with the dotted path of the field at fault.
+
+    Checks that look at several fields at once write their messages as ``"field: what is wrong"``;
+    that leading field is joined to the error's location, so ``agents[0].skills`` is named even when
+    the check ran on the whole site.
+    """
     problems = []
     for item in error.errors():
         message = str(item["msg"]).removeprefix("Value error, ")
-        problems.append(Problem(message=message, field=field_path(tuple(item["loc"])) or None))
+        path = field_path(tuple(item["loc"]))
+        leading = _LEADING_FIELD.match(message)
+        if leading:
+            inner, message = leading.group(1), leading.group(2)
+            path = f"{path}.{inner}" if path else inner
+        problems.append(Problem(message=message, field=path or None))
     return problems
 
 

@@ -75,10 +75,14 @@ class ShiftTemplate(DomainModel):
     def from_clock(
         cls, code: str, start: str, end: str, *, name: str | None = None, **fields: Any
     ) -> ShiftTemplate:
-        """``from_clock("late", "15:00", "24:00")``; an end at or before the start is next day."""
+        """``from_clock("late", "15:00", "24:00")``; an end before the start is the next day."""
         start_minute = parse_clock(start, field="start")
         end_minute = parse_clock(end, field="end")
-        if end_minute <= start_minute:
+        if end_minute == start_minute:
+            raise ValueError(
+                f"end: {end} is the same time as the start; write a 24-hour shift as 00:00-24:00"
+            )
+        if end_minute < start_minute:
             end_minute += MINUTES_PER_DAY
         return cls(code=code, name=name or code, start=start_minute, end=end_minute, **fields)
 

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from wfm.domain._base import DomainModel
 from wfm.domain.agents import Agent, AgentId
+from wfm.domain.clock import format_clock
 from wfm.domain.opening_hours import OpeningHours
 from wfm.domain.parsing import load_model
 from wfm.domain.queues import Queue, QueueId
@@ -78,6 +79,25 @@ class Site(DomainModel):
             if wished - shift_codes:
                 raise ValueError(
                     f"agents[{index}].preferences: unknown shift templates {sorted(wished - shift_codes)}"
+                )
+        working_days = 7 - self.rules.rest_days_per_week
+        for index, agent in enumerate(self.agents):
+            if agent.contract.days_per_week > working_days:
+                raise ValueError(
+                    f"agents[{index}].contract.days_per_week: agent {agent.id} is contracted for "
+                    f"{agent.contract.days_per_week} days a week, but the rules give "
+                    f"{self.rules.rest_days_per_week} rest days a week (at most {working_days} working days)"
+                )
+        meeting = self.rules.meeting
+        if meeting is not None:
+            open_minutes = self.opening_hours.open_minutes_in(
+                meeting.weekday, meeting.start, meeting.end - meeting.start
+            )
+            if open_minutes < meeting.end - meeting.start:
+                raise ValueError(
+                    f"rules.meeting: the meeting ({format_clock(meeting.start)}-{format_clock(meeting.end)} "
+                    f"on day {meeting.weekday}) falls outside the opening hours, so nobody needs to stay "
+                    "on duty; move it inside opening hours or set meeting to null"
                 )
         for pair in self.rules.forbidden_successions:
             if set(pair) - shift_codes:

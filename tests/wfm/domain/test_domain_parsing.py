@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wfm.domain import Agent, Queue, RosterRules, load_model, parse_model
+from wfm.domain import Agent, Queue, RosterRules, Site, load_model, parse_model
 from wfm.domain.parsing import field_path
 from wfm.errors import InputError, Problem
 
@@ -59,9 +59,32 @@ def test_model_level_refusal_keeps_its_message_without_pydantic_prefix() -> None
     with pytest.raises(InputError) as caught:
         parse_model(Queue, data)
     [problem] = caught.value.problems
-    assert problem.message.startswith("concurrency: a phone queue handles one contact at a time")
-    assert "concurrency" in str(problem)
+    assert problem.message.startswith("a phone queue handles one contact at a time")
+    assert problem.field == "concurrency"
+    assert "field 'concurrency'" in str(problem)
     assert caught.value.summary == "input: Queue refused"
+
+
+def test_a_whole_site_check_names_the_nested_field() -> None:
+    data = {
+        "name": "Site",
+        "queues": [
+            {
+                "code": "hotline",
+                "name": "Hotline",
+                "channel": "phone",
+                "service_target": {"share": 0.8, "answer_within_s": 20},
+                "aht_s": 240,
+            }
+        ],
+        "shift_templates": [{"code": "early", "name": "Early", "start": 510, "end": 1050}],
+        "agents": [{"id": "A1", "name": "Li Na", "group": "G1", "skills": ["email"]}],
+    }
+    with pytest.raises(InputError) as caught:
+        parse_model(Site, data)
+    [problem] = caught.value.problems
+    assert problem.field == "agents[0].skills"
+    assert "email" in problem.message
 
 
 def test_input_error_is_a_value_error_and_caps_the_listing() -> None:

@@ -42,7 +42,7 @@ def test_late_shift_ends_at_24_00_the_same_day() -> None:
 
 @pytest.mark.parametrize(
     ("start", "end", "end_minute", "duration"),
-    [("22:00", "06:00", 1800, 480), ("18:00", "00:00", 1440, 360), ("09:00", "09:00", 1980, 1440)],
+    [("22:00", "06:00", 1800, 480), ("18:00", "00:00", 1440, 360), ("00:00", "24:00", 1440, 1440)],
 )
 def test_from_clock_reads_an_end_at_or_before_the_start_as_next_day(
     start: str, end: str, end_minute: int, duration: int
@@ -164,3 +164,8 @@ def test_break_window_latest_before_earliest_refused() -> None:
         BreakWindow(earliest_start=780, latest_start=690)
     assert "latest_start: 11:30 is before earliest_start 13:00" in caught.value.errors()[0]["msg"]
     assert BreakWindow(earliest_start=690, latest_start=690).latest_start == 690
+
+
+def test_from_clock_refuses_an_end_equal_to_the_start() -> None:
+    with pytest.raises(ValueError, match="end: 09:00 is the same time as the start"):
+        ShiftTemplate.from_clock("odd", "09:00", "09:00")

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -22,6 +23,7 @@ from wfm.domain import (
     RosterRules,
     ShiftTemplate,
     Site,
+    parse_model,
 )
 from wfm.errors import InputError
 
@@ -265,3 +267,51 @@ def test_load_of_a_skill_for_an_unknown_queue_names_the_agent(make_site: SiteFac
     [problem] = caught.value.problems
     assert "agents[1].skills" in str(problem)
     assert "Value error" not in problem.message
+
+
+def test_a_contract_with_more_days_than_the_rules_allow_is_refused() -> None:
+    data = _site_data(
+        agents=[
+            {
+                "id": "A1",
+                "name": "Li Na",
+                "group": "G1",
+                "skills": ["hotline"],
+                "contract": {"days_per_week": 6, "hours_per_week": 40},
+            }
+        ],
+    )
+    with pytest.raises(InputError) as caught:
+        parse_model(Site, data)
+    [problem] = caught.value.problems
+    assert problem.field == "agents[0].contract.days_per_week"
+    assert "2 rest days" in problem.message
+    data["rules"] = {"rest_days_per_week": 1}
+    assert parse_model(Site, data).agents[0].contract.days_per_week == 6
+
+
+def test_a_meeting_outside_opening_hours_is_refused() -> None:
+    data = _site_data(opening_hours=OpeningHours.every_day("08:30-12:00").model_dump())
+    with pytest.raises(InputError) as caught:
+        parse_model(Site, data)
+    assert caught.value.problems[0].field == "rules.meeting"
+    data["rules"] = {"meeting": None}
+    assert parse_model(Site, data).rules.meeting is None
+
+
+def _site_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": "Site",
+        "queues": [
+            {
+                "code": "hotline",
+                "name": "Hotline",
+                "channel": "phone",
+                "service_target": {"share": 0.8, "answer_within_s": 20},
+                "aht_s": 240,
+            }
+        ],
+        "shift_templates": [{"code": "early", "name": "Early", "start": 510, "end": 1050}],
+    }
+    data.update(overrides)
+    return data
