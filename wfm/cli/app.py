@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from wfm.cli import data
+from wfm.cli import data, forecast
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError
 
@@ -19,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data.app, name="data")
+app.add_typer(forecast.app, name="forecast")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,7 +37,14 @@ ALL_COMMANDS = _commands(typer.main.get_command(app))
 
 def test_only_subcommands_that_do_real_work_exist() -> None:
     assert sorted(ALL_COMMANDS) == sorted(
-        [("data",), ("data", "import"), ("data", "summary"), ("data", "presets")]
+        [
+            ("data",),
+            ("data", "import"),
+            ("data", "summary"),
+            ("data", "presets"),
+            ("forecast",),
+            ("forecast", "backtest"),
+        ]
     )
 
 
