@@ -247,6 +247,15 @@ def select_model(series: QueueSeries, origin: pd.Timestamp, config: ForecastConf
     actual_all = np.asarray(actuals)
     scores = {name: float(wape(actual_all, np.asarray(values))) for name, values in errors.items()}
     best = min(config.candidates, key=lambda name: scores[name])
+    incumbent = config.candidates[0]
+    if best != incumbent and scores[best] > scores[incumbent] * (1 - config.selection_margin):
+        return ModelChoice(
+            series.queue,
+            incumbent,
+            f"{best} was not more than {config.selection_margin:.0%} better than {incumbent} over "
+            f"{len(origins)} weekly origin(s) before {origin:%Y-%m-%d}",
+            scores,
+        )
     return ModelChoice(
         series.queue,
         best,

@@ -23,6 +23,10 @@ class ForecastConfig:
         The models ``"default"`` chooses among.
     selection_origins
         Weekly origins, before the start, of the backtest that picks the default model per queue.
+    selection_margin
+        The first candidate (the ensemble, best and steadiest in the benchmarks) is kept unless
+        another beats its WAPE by more than this share: two weeks of scores are noisy, and switching
+        on noise costs accuracy (benchmarks/RESULTS.md).
     seasonal_weeks
         How many past weeks the seasonal median looks at (the seasonal mean always uses 4, as
         planners do).
@@ -52,6 +56,7 @@ class ForecastConfig:
     model: str = "default"
     candidates: tuple[str, ...] = ("ensemble", "prophet", "seasonal_median")
     selection_origins: int = 2
+    selection_margin: float = 0.1
     seasonal_weeks: int = 6
     interval_width: float = 0.8
     uncertainty_samples: int = 300
@@ -72,6 +77,8 @@ class ForecastConfig:
             raise ValueError(f"interval_width: {self.interval_width} is not between 0 and 1")
         if self.selection_origins < 0:
             raise ValueError("selection_origins: must be 0 or more")
+        if not 0.0 <= self.selection_margin < 1.0:
+            raise ValueError(f"selection_margin: {self.selection_margin} is not between 0 and 1")
         if self.seasonal_weeks < 1:
             raise ValueError("seasonal_weeks: must be 1 or more")
         if self.recent_weeks < 3:

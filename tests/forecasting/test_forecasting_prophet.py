@@ -78,9 +78,24 @@ def test_same_seed_same_band_and_another_seed_another_band(sample_series: dict[s
 def test_default_model_is_chosen_by_backtest_and_says_so(sample_history: ContactHistory) -> None:
     result = fit_forecast(sample_history, "2025-09-01", queues=["aftersales_chat"])
     (choice,) = result.choices
-    assert set(choice.wape_by_model) == {"ensemble", "prophet", "seasonal_median"}
-    assert choice.model == min(choice.wape_by_model, key=lambda name: choice.wape_by_model[name])
+    scores = choice.wape_by_model
+    assert set(scores) == {"ensemble", "prophet", "seasonal_median"}
+    best = min(scores, key=lambda name: scores[name])
+    if scores[best] < 0.9 * scores["ensemble"]:
+        assert choice.model == best
+    else:
+        assert choice.model == "ensemble" and "not more than 10% better" in choice.reason
     assert set(result.frame["model"]) == {choice.model}
+
+
+@pytest.mark.parametrize(("margin", "expected"), [(0.0, "prophet"), (0.99, "ensemble")])
+def test_the_selection_margin_keeps_the_ensemble_unless_beaten_clearly(
+    sample_history: ContactHistory, margin: float, expected: str
+) -> None:
+    config = ForecastConfig(selection_margin=margin, candidates=("ensemble", "prophet"))
+    (choice,) = fit_forecast(sample_history, "2025-11-17", config=config, queues=["presales_chat"]).choices
+    assert choice.wape_by_model["prophet"] < choice.wape_by_model["ensemble"]
+    assert choice.model == expected
 
 
 def test_band_coverage_and_accuracy_on_ordinary_weeks(sample_history: ContactHistory) -> None:

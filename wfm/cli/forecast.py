@@ -109,7 +109,11 @@ def _write(frame: pd.DataFrame, out: Path) -> None:
 
 def _quiet_stan() -> None:
     """Prophet's Stan backend logs every fit at INFO; the command line keeps to warnings."""
+    logging.getLogger("prophet.plot").setLevel(
+        logging.CRITICAL
+    )  # plotly is optional; we draw with matplotlib
     import cmdstanpy
+    import prophet  # noqa: F401  (sets up its own logger first, so ours comes after)
 
     cmdstanpy.disable_logging()
     logging.getLogger("prophet").setLevel(logging.ERROR)
@@ -157,9 +161,9 @@ def forecast(
         return
     if out is None:
         raise InputError("--out is required: where to write the forecast (.csv or .parquet)")
+    _quiet_stan()
     from forecasting import fit_forecast
 
-    _quiet_stan()
     loaded, planning_start = _history(history, sample)
     config = _config(model, events, country, seed, interval_width, loaded)
     if start is not None:
@@ -213,9 +217,9 @@ def backtest_command(
 
     The model with the lowest pooled WAPE per queue is named the default for that queue.
     """
+    _quiet_stan()
     from forecasting.backtest import backtest
 
-    _quiet_stan()
     loaded, _ = _history(history, sample)
     names = [name.strip() for name in models.split(",") if name.strip()]
     config = _config("default", events, country, seed, 0.8, loaded)
