@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from wfm.cli import data, forecast
+from wfm.cli import data, forecast, staff
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError
 
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(data.app, name="data")
 app.add_typer(forecast.app, name="forecast")
+app.add_typer(staff.app, name="staff")
 
 
 def main(argv: list[str] | None = None) -> int:

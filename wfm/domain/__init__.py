@@ -17,6 +17,7 @@ from wfm.domain.roster import CellKind, Roster, RosterCell
 from wfm.domain.rules import MeetingRule, RosterRules
 from wfm.domain.shifts import BreakWindow, ShiftCode, ShiftTemplate
 from wfm.domain.site import DEFAULT_TIMEZONE, Site
+from wfm.domain.staffing_policy import StaffingPolicy
 
 __all__ = [
     "DEFAULT_TIMEZONE",
@@ -44,6 +45,7 @@ __all__ = [
     "ShiftCode",
     "ShiftTemplate",
     "Site",
+    "StaffingPolicy",
     "format_clock",
     "load_model",
     "parse_clock",

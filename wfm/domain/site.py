@@ -16,6 +16,7 @@ from wfm.domain.queues import Queue, QueueId
 from wfm.domain.roster import CellKind, Roster
 from wfm.domain.rules import RosterRules
 from wfm.domain.shifts import ShiftCode, ShiftTemplate
+from wfm.domain.staffing_policy import StaffingPolicy
 from wfm.errors import InputError, Problem
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -39,6 +40,7 @@ class Site(DomainModel):
     queues: tuple[Queue, ...] = Field(min_length=1)
     shift_templates: tuple[ShiftTemplate, ...] = Field(min_length=1)
     rules: RosterRules = RosterRules()
+    staffing: StaffingPolicy = StaffingPolicy()
     agents: tuple[Agent, ...] = ()
 
     @field_validator("timezone")

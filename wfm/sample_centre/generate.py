@@ -69,7 +69,7 @@ def build_site(params: SampleParameters, agents: tuple[Agent, ...] = ()) -> Site
             channel=Channel.CHAT,
             service_target=ServiceTarget(share=0.8, answer_within_s=30),
             aht_s=volumes["presales_chat"].aht_s,
-            concurrency=3,
+            concurrency=4,
             patience_s=120.0,
         ),
         Queue(
@@ -78,7 +78,7 @@ def build_site(params: SampleParameters, agents: tuple[Agent, ...] = ()) -> Site
             channel=Channel.CHAT,
             service_target=ServiceTarget(share=0.8, answer_within_s=30),
             aht_s=volumes["aftersales_chat"].aht_s,
-            concurrency=2,
+            concurrency=3,
             patience_s=180.0,
         ),
         Queue(

@@ -44,6 +44,7 @@ def test_only_subcommands_that_do_real_work_exist() -> None:
             ("data", "presets"),
             ("forecast",),
             ("forecast", "backtest"),
+            ("staff",),
         ]
     )
 
