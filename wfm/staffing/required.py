@@ -9,7 +9,6 @@ phones (``raw x (1 + shrinkage)`` understaffs: 14 x 1.3 = 18.2 against the 20 ne
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,6 +106,13 @@ def agents_required(
     )
 
 
+def _erlang_a_meets(
+    agents: int, case: tuple[float, float, float, float, float], target_sl: float, max_occupancy: float
+) -> bool:
+    figures = erlang_a(agents, *case)
+    return bool(figures.service_level >= target_sl and figures.occupancy <= max_occupancy)
+
+
 def agents_required_erlang_a(
     calls: ArrayLike,
     aht_s: ArrayLike,
@@ -140,22 +146,19 @@ def agents_required_erlang_a(
         if volume == 0:
             out[:, index] = (0, 1.0, 0.0, 0.0, 0.0, 0.0)
             continue
-        def meets(agents: int) -> bool:
-            figures = erlang_a(agents, volume, aht, patience, target, length)
-            return bool(figures.service_level >= target_sl and figures.occupancy <= max_occupancy)
-
+        case = (volume, aht, patience, target, length)
         high = 1
-        while not meets(high):
+        while not _erlang_a_meets(high, case, target_sl, max_occupancy):
             high *= 2
         low = high // 2  # fails (or is 0, which never serves anyone)
         while high - low > 1:
             middle = (low + high) // 2
-            if meets(middle):
+            if _erlang_a_meets(middle, case, target_sl, max_occupancy):
                 high = middle
             else:
                 low = middle
         n = high
-        result = erlang_a(n, volume, aht, patience, target, length)
+        result = erlang_a(n, *case)
         out[:, index] = (n, result.service_level, result.occupancy, result.p_wait, result.asa_s, 0)
     raw = out[0].reshape(shape).astype(np.int64)
     return StaffingResult(
