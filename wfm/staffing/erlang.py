@@ -77,8 +77,10 @@ def _check_positive(name: str, value: ArrayLike) -> FloatArray:
 
 def erlang_b_scalar(agents: int, load: float) -> float:
     """Erlang B blocking probability by the recursion (the exact scalar path)."""
-    if agents < 0 or load < 0:
-        raise ValueError("agents and load must be 0 or more")
+    if agents < 0 or agents != int(agents):
+        raise ValueError(f"agents: {agents} is not a whole number, 0 or more")
+    if load < 0 or not math.isfinite(load):
+        raise ValueError(f"load: {load} is not a finite number, 0 or more")
     blocking = 1.0
     for n in range(1, int(agents) + 1):
         blocking = load * blocking / (n + load * blocking)

@@ -7,6 +7,7 @@ Zeltyn (2007) for the probabilities of waiting and of abandoning.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
@@ -256,7 +257,7 @@ def test_erlang_a_more_patience_fewer_abandons(agents: int, calls: int) -> None:
     patience = [5, 30, 60, 120, 300, 900, 3_600, 1e5]
     abandons = [erlang_a(agents, calls, 180, p, 20).p_abandon for p in patience]
     # 1e-12: at full patience an overloaded queue sits at 1 - n / A, reached up to float noise
-    assert all(later <= earlier + 1e-12 for earlier, later in zip(abandons, abandons[1:], strict=False))
+    assert all(later <= earlier + 1e-12 for earlier, later in itertools.pairwise(abandons))
     assert abandons[0] > abandons[-1]
 
 
@@ -351,6 +352,31 @@ def test_erlang_a_more_agents_never_lower_the_service_level(
     assert more.p_abandon <= fewer.p_abandon + 1e-9
 
 
+@SLOW_PROPERTY
+@given(
+    calls=st.floats(min_value=0, max_value=600, allow_nan=False),
+    aht=st.floats(min_value=30, max_value=900, allow_nan=False),
+    patience=st.floats(min_value=1, max_value=1_800, allow_nan=False),
+    target_sl=target_sl_st,
+    target_s=st.floats(min_value=0, max_value=120, allow_nan=False),
+    max_occupancy=occupancy_st,
+)
+def test_erlang_a_requirement_is_the_smallest_meeting_the_target(
+    calls: float, aht: float, patience: float, target_sl: float, target_s: float, max_occupancy: float
+) -> None:
+    raw = agents_required_erlang_a(calls, aht, patience, target_sl, target_s, max_occupancy=max_occupancy).raw
+
+    def meets(agents: int) -> bool:
+        result = erlang_a(agents, calls, aht, patience, target_s)
+        return bool(result.service_level >= target_sl and result.occupancy <= max_occupancy)
+
+    if calls == 0:
+        assert raw == 0
+        return
+    assert meets(raw)
+    assert raw == 1 or not meets(raw - 1)
+
+
 @PROPERTY
 @given(
     calls=st.lists(calls_st, min_size=2, max_size=2).map(sorted),
@@ -417,13 +443,14 @@ def test_erlang_c_array_equals_scalar(pairs: list[tuple[int, float]]) -> None:
 @PROPERTY
 @given(
     pairs=st.lists(
-        st.tuples(st.integers(0, 3_000), st.floats(min_value=0, max_value=700, allow_nan=False)),
+        st.tuples(st.integers(0, 3_000), st.floats(min_value=0, max_value=20_000, allow_nan=False)),
         min_size=1,
         max_size=40,
     )
 )
 def test_erlang_b_array_equals_scalar(pairs: list[tuple[int, float]]) -> None:
-    """Loads up to 700 Erlangs, short of the underflow in the known defect above."""
+    """Loads up to 20,000 Erlangs on up to 3,000 agents: far beyond capacity too, where both Poisson
+    terms of the array path underflow."""
     agents = np.array([n for n, _ in pairs])
     loads = np.array([a for _, a in pairs])
     together = erlang_b(agents, loads)
@@ -493,3 +520,11 @@ def test_requirement_scheduled_covers_raw(
     result = agents_required(calls, aht, max_occupancy=max_occupancy, shrinkage=shrinkage)
     assert result.scheduled >= result.raw
     assert result.scheduled * (1 - shrinkage) >= result.raw * (1 - 1e-9)
+
+
+@pytest.mark.parametrize(
+    ("agents", "load", "name"), [(2.5, 1.0, "agents"), (-1, 1.0, "agents"), (3, -0.5, "load")]
+)
+def test_scalar_erlang_b_refuses_what_it_cannot_compute(agents: float, load: float, name: str) -> None:
+    with pytest.raises(ValueError, match=f"^{name}:"):
+        erlang_b_scalar(agents, load)  # type: ignore[arg-type]
