@@ -12,6 +12,7 @@ from wfm.domain.leave import LeaveRequest, LeaveStatus, LeaveType
 from wfm.domain.opening_hours import OpeningHours, OpeningPeriod
 from wfm.domain.parsing import load_model, parse_model
 from wfm.domain.queues import Channel, Queue, QueueId, ServiceTarget
+from wfm.domain.requests import ShiftRequest
 from wfm.domain.requirement import Requirement
 from wfm.domain.roster import CellKind, Roster, RosterCell
 from wfm.domain.rules import MeetingRule, RosterRules
@@ -43,6 +44,7 @@ __all__ = [
     "RosterRules",
     "ServiceTarget",
     "ShiftCode",
+    "ShiftRequest",
     "ShiftTemplate",
     "Site",
     "StaffingPolicy",

@@ -32,6 +32,8 @@ class RosterCell(DomainModel):
     shift: ShiftCode | None = None
     queue: QueueId | None = None
     leave_type: LeaveType | None = None
+    break_start: int | None = Field(default=None, ge=0, le=2880)
+    """Where the unpaid break starts, minutes after midnight of the day (shifts with a break only)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> RosterCell:
@@ -41,6 +43,8 @@ class RosterCell(DomainModel):
             if self.leave_type is not None:
                 raise ValueError("leave_type: a working day carries no leave type")
         else:
+            if self.break_start is not None:
+                raise ValueError(f"break_start: a {self.kind.value} day has no break")
             if self.shift is not None or self.queue is not None:
                 raise ValueError(f"shift: a {self.kind.value} day carries no shift or queue")
             if self.kind is CellKind.LEAVE and self.leave_type is None:
@@ -50,8 +54,12 @@ class RosterCell(DomainModel):
         return self
 
     @classmethod
-    def working(cls, agent_id: AgentId, day: date, shift: ShiftCode, queue: QueueId) -> RosterCell:
-        return cls(agent_id=agent_id, day=day, kind=CellKind.SHIFT, shift=shift, queue=queue)
+    def working(
+        cls, agent_id: AgentId, day: date, shift: ShiftCode, queue: QueueId, break_start: int | None = None
+    ) -> RosterCell:
+        return cls(
+            agent_id=agent_id, day=day, kind=CellKind.SHIFT, shift=shift, queue=queue, break_start=break_start
+        )
 
     @classmethod
     def rest(cls, agent_id: AgentId, day: date) -> RosterCell:
@@ -120,10 +128,10 @@ class Roster(DomainModel):
         ]
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per cell: agent_id, day, kind, shift, queue, leave_type."""
+        """One row per cell: agent_id, day, kind, shift, queue, leave_type, break_start."""
         return pd.DataFrame(
             [cell.model_dump(mode="python") for cell in self.cells],
-            columns=["agent_id", "day", "kind", "shift", "queue", "leave_type"],
+            columns=["agent_id", "day", "kind", "shift", "queue", "leave_type", "break_start"],
         )
 
     def grid(self) -> pd.DataFrame:

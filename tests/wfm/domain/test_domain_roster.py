@@ -128,7 +128,7 @@ def test_lookups_iteration_and_missing_cells() -> None:
 
 def test_to_frame_has_one_row_per_cell() -> None:
     frame = small_roster().to_frame()
-    assert list(frame.columns) == ["agent_id", "day", "kind", "shift", "queue", "leave_type"]
+    assert list(frame.columns) == ["agent_id", "day", "kind", "shift", "queue", "leave_type", "break_start"]
     assert len(frame) == 4
     assert frame.iloc[0].tolist()[:5] == ["b02", MON, "shift", "early", "hotline"]
 

@@ -1,0 +1,1 @@
+"""Published rostering benchmarks: their file formats, rules and best-known results."""

@@ -1,0 +1,129 @@
+"""Per-agent contract limits over the horizon: minutes, days, shifts of a kind, weekends."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ortools.sat.python import cp_model
+
+from solver.context import ModelContext
+from solver.problem import RosterProblem
+from solver.rules.base import CellIndex, PenaltyTerm, Rule, Violation
+from wfm.domain import Agent, CellKind, RosterCell
+
+
+def weekends(days: Sequence[date]) -> list[list[date]]:
+    """Saturday-Sunday pairs (or lone ends) inside the horizon."""
+    found: dict[tuple[int, int], list[date]] = {}
+    for day in days:
+        if day.weekday() >= 5:
+            found.setdefault(day.isocalendar()[:2], []).append(day)
+    return list(found.values())
+
+
+class ContractLimits(Rule):
+    name = "contract"
+    hard = True
+    description = "Each agent's minimum/maximum paid minutes and days, shifts of a kind, and worked weekends."
+
+    def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
+        problem = ctx.problem
+        model = ctx.model
+        for agent in problem.agents:
+            terms = problem.terms.get(agent.id)
+            if terms is None:
+                continue
+            minutes = sum(
+                (
+                    var * problem.shift(option.shift).paid_minutes
+                    for day in problem.days
+                    for option, var in ctx.options.get((agent.id, day), [])
+                ),
+                0,
+            )
+            days = sum((ctx.works.get((agent.id, d), 0) for d in problem.days), 0)
+            key = f"contract:{agent.id}"
+            if terms.min_minutes is not None:
+                ctx.add(
+                    model.add(minutes >= terms.min_minutes),
+                    f"{key}:min_minutes",  # type: ignore[operator]
+                    f"{agent.name} must work at least {terms.min_minutes / 60:g} h",
+                )
+            if terms.max_minutes is not None:
+                ctx.add(
+                    model.add(minutes <= terms.max_minutes),
+                    f"{key}:max_minutes",  # type: ignore[operator]
+                    f"{agent.name} may work at most {terms.max_minutes / 60:g} h",
+                )
+            if terms.min_days is not None:
+                ctx.add(
+                    model.add(days >= terms.min_days),
+                    f"{key}:min_days",  # type: ignore[operator]
+                    f"{agent.name} must work at least {terms.min_days} days",
+                )
+            if terms.max_days is not None:
+                ctx.add(
+                    model.add(days <= terms.max_days),
+                    f"{key}:max_days",  # type: ignore[operator]
+                    f"{agent.name} may work at most {terms.max_days} days",
+                )
+            for code, limit in terms.max_shifts.items():
+                count = sum((ctx.shift_on(agent.id, d, code) for d in problem.days), 0)
+                if not isinstance(count, int):
+                    ctx.add(
+                        model.add(count <= limit),
+                        f"{key}:max_{code}",
+                        f"{agent.name} may work at most {limit} {code} shifts",
+                    )
+            if terms.max_weekends is not None:
+                worked = []
+                for pair in weekends(problem.days):
+                    flag = model.new_bool_var(f"weekend[{agent.id},{pair[0]}]")
+                    day_works = [ctx.works.get((agent.id, d), 0) for d in pair]
+                    model.add_max_equality(
+                        flag, [w if not isinstance(w, int) else model.new_constant(w) for w in day_works]
+                    )  # type: ignore[misc]
+                    worked.append(flag)
+                total: cp_model.LinearExprT = sum(worked, 0)
+                ctx.add(
+                    model.add(total <= terms.max_weekends),
+                    f"{key}:weekends",
+                    f"{agent.name} may work at most {terms.max_weekends} weekends",
+                )
+        return []
+
+    def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
+        index = CellIndex(problem, cells)
+        found = []
+        for agent in problem.agents:
+            terms = problem.terms.get(agent.id)
+            if terms is None:
+                continue
+            mine = [index.get(agent.id, d) for d in problem.days]
+            shifts = [c for c in mine if c is not None and c.kind is CellKind.SHIFT and c.shift is not None]
+            minutes = sum(problem.shift(c.shift).paid_minutes for c in shifts if c.shift)  # type: ignore[arg-type]
+            days = len(shifts)
+
+            def say(text: str, who: Agent = agent) -> None:
+                found.append(Violation(self.name, f"{who.name} {text}", who.id))
+
+            if terms.min_minutes is not None and minutes < terms.min_minutes:
+                say(f"works {minutes / 60:g} h, at least {terms.min_minutes / 60:g} h")
+            if terms.max_minutes is not None and minutes > terms.max_minutes:
+                say(f"works {minutes / 60:g} h, at most {terms.max_minutes / 60:g} h")
+            if terms.min_days is not None and days < terms.min_days:
+                say(f"works {days} days, at least {terms.min_days}")
+            if terms.max_days is not None and days > terms.max_days:
+                say(f"works {days} days, at most {terms.max_days}")
+            for code, limit in terms.max_shifts.items():
+                count = sum(1 for c in shifts if c.shift == code)
+                if count > limit:
+                    say(f"works {count} {code} shifts, at most {limit}")
+            if terms.max_weekends is not None:
+                worked = sum(
+                    1 for pair in weekends(problem.days) if any(index.works(agent.id, d) for d in pair)
+                )
+                if worked > terms.max_weekends:
+                    say(f"works {worked} weekends, at most {terms.max_weekends}")
+        return found

@@ -1,0 +1,482 @@
+"""Soft rules: what a good roster optimises, each with the cost its check face charges exactly."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from solver.context import ModelContext, break_starts, interval_minutes_covered, queue_label
+from solver.problem import RosterProblem
+from solver.rules.base import CellIndex, PenaltyTerm, Rule, Violation, day_name
+from solver.rules.contract import weekends
+from solver.rules.site import closing_shifts
+from wfm.domain import CellKind, RosterCell
+
+
+def shortage_cost(problem: RosterProblem, required_minutes: int, covered: int) -> tuple[int, int, int, int]:
+    """(cost, shallow short, deep short, surplus) in agent-minutes for one queue and interval."""
+    weights = problem.weights
+    short = max(0, required_minutes - covered)
+    surplus = max(0, covered - required_minutes)
+    cap = shallow_cap(problem, required_minutes)
+    shallow, deep = min(short, cap), max(0, short - cap)
+    return (
+        weights.short_minute * shallow + weights.deep_short_minute * deep + weights.surplus_minute * surplus,
+        shallow,
+        deep,
+        surplus,
+    )
+
+
+def shallow_cap(problem: RosterProblem, required_minutes: int) -> int:
+    """How much shortage (agent-minutes) counts as shallow: a share of the requirement."""
+    return round(problem.weights.shallow_share * required_minutes)
+
+
+def _cover_rows(problem: RosterProblem) -> list[tuple[str, datetime, int, int]]:
+    """(queue, interval start, required agent-minutes, interval minutes) inside the horizon."""
+    requirement = problem.interval_cover
+    if requirement is None:
+        return []
+    length = requirement.interval_minutes
+    frame = requirement.frame
+    first = pd.Timestamp(problem.horizon.start)
+    last = pd.Timestamp(problem.horizon.end) + pd.Timedelta(days=1)
+    inside = frame[(frame["interval_start"] >= first) & (frame["interval_start"] < last)]
+    return [
+        (str(q), pd.Timestamp(t).to_pydatetime(), int(agents) * length, length)
+        for q, t, agents in zip(inside["queue"], inside["interval_start"], inside["agents"], strict=True)
+    ]
+
+
+def _covered_by_cell(problem: RosterProblem, cell: RosterCell, start: datetime, length: int) -> int:
+    template = problem.shift(str(cell.shift))
+    brk = cell.break_start if cell.break_start is not None else break_starts(template, False)[0]
+    return interval_minutes_covered(template, brk, cell.day, start, length)
+
+
+class Coverage(Rule):
+    name = "coverage"
+    hard = False
+    description = (
+        "Agents on each queue in each interval against the requirement: shortage costs more "
+        "than surplus, and deep shortage more per agent than shallow."
+    )
+
+    def applies(self, problem: RosterProblem) -> bool:
+        return problem.interval_cover is not None
+
+    def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
+        problem = ctx.problem
+        model = ctx.model
+        rows = _cover_rows(problem)
+        if not rows:
+            return []
+        length = rows[0][3]
+        contributions: dict[tuple[str, datetime], list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for (_agent_id, day), options in ctx.options.items():
+            midnight = datetime.combine(day, time())
+            for option, var in options:
+                template = problem.shift(option.shift)
+                first = template.start // length * length
+                for offset in range(first, template.end, length):
+                    start = midnight + timedelta(minutes=offset)
+                    minutes = interval_minutes_covered(template, option.break_start, day, start, length)
+                    if minutes:
+                        contributions[(option.queue, start)].append((var, minutes))
+        weights = problem.weights
+        shallow_terms, deep_terms, surplus_terms = [], [], []
+        for queue, start, required, _ in rows:
+            parts = contributions.get((queue, start), [])
+            covered = sum((var * minutes for var, minutes in parts), 0)
+            most = sum(minutes for _, minutes in parts)
+            tag = f"{queue},{start:%m%d%H%M}"
+            short = model.new_int_var(0, required, f"short[{tag}]")
+            surplus = model.new_int_var(0, max(0, most), f"surplus[{tag}]")
+            over = model.new_bool_var(f"over[{tag}]")
+            model.add(covered - required == surplus - short)  # type: ignore[operator]
+            model.add(short == 0).only_enforce_if(over)
+            model.add(surplus == 0).only_enforce_if(over.negated())
+            cap = shallow_cap(problem, required)
+            shallow = model.new_int_var(0, cap, f"shallow[{tag}]")
+            model.add_min_equality(shallow, [short, model.new_constant(cap)])
+            shallow_terms.append(shallow)
+            deep_terms.append(short - shallow)
+            surplus_terms.append(surplus)
+        return [
+            PenaltyTerm(self.name, sum(shallow_terms, 0), weights.short_minute),
+            PenaltyTerm(self.name, sum(deep_terms, 0), weights.deep_short_minute),
+            PenaltyTerm(self.name, sum(surplus_terms, 0), weights.surplus_minute),
+        ]
+
+    def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
+        rows = _cover_rows(problem)
+        if not rows:
+            return []
+        length = rows[0][3]
+        shifts = [c for c in cells if c.kind is CellKind.SHIFT and c.day in problem.horizon]
+        covered: dict[tuple[str, datetime], int] = defaultdict(int)
+        for cell in shifts:
+            template = problem.shift(str(cell.shift))
+            midnight = datetime.combine(cell.day, time())
+            for offset in range(template.start // length * length, template.end, length):
+                start = midnight + timedelta(minutes=offset)
+                covered[(str(cell.queue), start)] += _covered_by_cell(problem, cell, start, length)
+        found = []
+        for queue, start, required, _ in rows:
+            have = covered.get((queue, start), 0)
+            cost, shallow, deep, surplus = shortage_cost(problem, required, have)
+            if cost == 0:
+                continue
+            if shallow or deep:
+                words = f"{(shallow + deep) / length:g} agents short"
+            else:
+                words = f"{surplus / length:g} agents over"
+            found.append(
+                Violation(
+                    self.name,
+                    f"{queue_label(queue)} {start:%a %d %b %H:%M}: {words} (needs {required / length:g})",
+                    day=start.date(),
+                    cost=cost,
+                )
+            )
+        return found
+
+
+class ShiftCoverRule(Rule):
+    name = "shift_cover"
+    hard = False
+    description = "Agents per day and shift against the cover demand (benchmark style), weighted per agent."
+
+    def applies(self, problem: RosterProblem) -> bool:
+        return bool(problem.shift_cover)
+
+    def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
+        problem = ctx.problem
+        model = ctx.model
+        terms = []
+        for cover in problem.shift_cover:
+            assigned = sum((ctx.shift_on(a.id, cover.day, cover.shift) for a in problem.agents), 0)
+            tag = f"{cover.day},{cover.shift}"
+            under = model.new_int_var(0, cover.required, f"under[{tag}]")
+            over = model.new_int_var(0, len(problem.agents), f"over[{tag}]")
+            is_over = model.new_bool_var(f"is_over[{tag}]")
+            model.add(assigned - cover.required == over - under)  # type: ignore[operator]
+            model.add(under == 0).only_enforce_if(is_over)
+            model.add(over == 0).only_enforce_if(is_over.negated())
+            if cover.under_weight:
+                terms.append(PenaltyTerm(self.name, under, cover.under_weight))
+            if cover.over_weight:
+                terms.append(PenaltyTerm(self.name, over, cover.over_weight))
+        return terms
+
+    def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
+        counts: dict[tuple[date, str], int] = defaultdict(int)
+        for cell in cells:
+            if cell.kind is CellKind.SHIFT and cell.shift is not None:
+                counts[(cell.day, cell.shift)] += 1
+        found = []
+        for cover in problem.shift_cover:
+            have = counts.get((cover.day, cover.shift), 0)
+            if have < cover.required and cover.under_weight:
+                found.append(
+                    Violation(
+                        self.name,
+                        f"{day_name(cover.day)} {cover.shift}: {cover.required - have} short",
+                        day=cover.day,
+                        cost=(cover.required - have) * cover.under_weight,
+                    )
+                )
+            elif have > cover.required and cover.over_weight:
+                found.append(
+                    Violation(
+                        self.name,
+                        f"{day_name(cover.day)} {cover.shift}: {have - cover.required} over",
+                        day=cover.day,
+                        cost=(have - cover.required) * cover.over_weight,
+                    )
+                )
+        return found
+
+
+class Requests(Rule):
+    name = "requests"
+    hard = False
+    description = "Agents' preferred and unwanted shifts and days off, weighted."
+
+    def applies(self, problem: RosterProblem) -> bool:
+        return bool(problem.requests)
+
+    def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
+        unit = ctx.problem.weights.request_unit
+        terms = []
+        for request in ctx.problem.requests:
+            if request.day not in ctx.problem.horizon:
+                continue
+            key = (request.agent_id, request.day)
+            on = ctx.shift_on(*key, request.shift) if request.shift else ctx.works.get(key, 0)
+            missed = (1 - on) if request.wanted else on  # type: ignore[operator]
+            if not isinstance(missed, int):
+                terms.append(PenaltyTerm(self.name, missed, request.weight * unit))
+            elif missed:
+                terms.append(PenaltyTerm(self.name, ctx.model.new_constant(missed), request.weight * unit))
+        return terms
+
+    def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
+        index = CellIndex(problem, cells)
+        unit = problem.weights.request_unit
+        found = []
+        for request in problem.requests:
+            if request.day not in problem.horizon:
+                continue
+            cell = index.get(request.agent_id, request.day)
+            working = cell is not None and cell.kind is CellKind.SHIFT
+            on = working and (request.shift is None or cell.shift == request.shift)  # type: ignore[union-attr]
+            if on != request.wanted:
+                what = request.shift or "to work"
+                verb = "wanted" if request.wanted else "did not want"
+                name = problem.agent(request.agent_id).name
+                found.append(
+                    Violation(
+                        self.name,
+                        f"{name} {verb} {what} on {day_name(request.day)}",
+                        request.agent_id,
+                        request.day,
+                        request.weight * unit,
+                    )
+                )
+        return found
+
+
+def _fair_groups(problem: RosterProblem) -> list[list[str]]:
+    groups: dict[bool, list[str]] = defaultdict(list)
+    for agent in problem.agents:
+        groups[agent.part_time].append(agent.id)
+    return [ids for ids in groups.values() if len(ids) > 1]
+
+
+class Fairness(Rule):
+    name = "fairness"
+    hard = False
+    description = "Late shifts and weekend days spread evenly across comparable agents (same contract kind)."
+
+    def applies(self, problem: RosterProblem) -> bool:
+        return problem.enforce_site_rules and (
+            problem.weights.fairness_late > 0 or problem.weights.fairness_weekend > 0
+        )
+
+    def _late_codes(self, problem: RosterProblem, day: date) -> set[str]:
+        return {t.code for t in closing_shifts(problem, day.weekday())}
+
+    def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
+        problem = ctx.problem
+        model = ctx.model
+        weekend_days = [d for pair in weekends(problem.days) for d in pair]
+        terms = []
+        for group in _fair_groups(problem):
+            for label, weight, counter in (
+                (
+                    "late",
+                    problem.weights.fairness_late,
+                    lambda a: sum(
+                        (ctx.shift_on(a, d, c) for d in problem.days for c in self._late_codes(problem, d)), 0
+                    ),
+                ),
+                (
+                    "weekend",
+                    problem.weights.fairness_weekend,
+                    lambda a: sum((ctx.works.get((a, d), 0) for d in weekend_days), 0),
+                ),
+            ):
+                if weight <= 0:
+                    continue
+                counts = []
+                for agent_id in group:
+                    count = model.new_int_var(0, problem.horizon.days, f"{label}[{agent_id}]")
+                    model.add(count == counter(agent_id))  # type: ignore[no-untyped-call]
+                    counts.append(count)
+                high = model.new_int_var(0, problem.horizon.days, f"{label}_max")
+                low = model.new_int_var(0, problem.horizon.days, f"{label}_min")
+                model.add_max_equality(high, counts)
+                model.add_min_equality(low, counts)
+                terms.append(PenaltyTerm(self.name, high - low, weight))
+        return terms
+
+    def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
+        index = CellIndex(problem, cells)
+        weekend_days = [d for pair in weekends(problem.days) for d in pair]
+        found = []
+        for group in _fair_groups(problem):
+            late = {
+                a: sum(
+                    1
+                    for d in problem.days
+                    if (c := index.get(a, d)) is not None
+                    and c.kind is CellKind.SHIFT
+                    and c.shift in self._late_codes(problem, d)
+                )
+                for a in group
+            }
+            weekend = {a: sum(index.works(a, d) for d in weekend_days) for a in group}
+            for label, weight, counts in (
+                ("late shifts", problem.weights.fairness_late, late),
+                ("weekend days", problem.weights.fairness_weekend, weekend),
+            ):
+                spread = max(counts.values()) - min(counts.values())
+                if weight > 0 and spread:
+                    most = max(counts, key=lambda a: counts[a])
+                    least = min(counts, key=lambda a: counts[a])
+                    found.append(
+                        Violation(
+                            self.name,
+                            f"{label} range from {counts[least]} "
+                            f"({problem.agent(least).name}) to {counts[most]} "
+                            f"({problem.agent(most).name})",
+                            cost=spread * weight,
+                        )
+                    )
+        return found
+
+
+class Stability(Rule):
+    name = "stability"
+    hard = False
+    description = "When re-solving, change as few cells of the previous roster as possible."
+
+    def applies(self, problem: RosterProblem) -> bool:
+        return problem.previous is not None and problem.weights.stability_change > 0
+
+    def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
+        problem = ctx.problem
+        assert problem.previous is not None
+        terms = []
+        for cell in problem.previous.cells:
+            key = (cell.agent_id, cell.day)
+            if cell.day not in problem.horizon or key not in ctx.works:
+                continue
+            if cell.kind is CellKind.SHIFT:
+                same = sum(
+                    (
+                        v
+                        for o, v in ctx.options.get(key, [])
+                        if o.shift == cell.shift and o.queue == cell.queue
+                    ),
+                    0,
+                )
+                changed: Any = 1 - same
+            else:
+                changed = ctx.works[key]
+            if not isinstance(changed, int):
+                terms.append(PenaltyTerm(self.name, changed, problem.weights.stability_change))
+        return terms
+
+    def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
+        assert problem.previous is not None
+        index = CellIndex(problem, cells)
+        found = []
+        for before in problem.previous.cells:
+            if before.day not in problem.horizon:
+                continue
+            after = index.get(before.agent_id, before.day)
+            was = (before.shift, before.queue) if before.kind is CellKind.SHIFT else None
+            now = (after.shift, after.queue) if after is not None and after.kind is CellKind.SHIFT else None
+            if was != now:
+                found.append(
+                    Violation(
+                        self.name,
+                        f"{problem.agent(before.agent_id).name} on {day_name(before.day)}: "
+                        f"{before} -> {after or 'rest'}",
+                        before.agent_id,
+                        before.day,
+                        problem.weights.stability_change,
+                    )
+                )
+        return found
+
+
+class ZigZag(Rule):
+    name = "zigzag"
+    hard = False
+    description = "Fewer changes of shift between consecutive working days (early, late, early...)."
+
+    def applies(self, problem: RosterProblem) -> bool:
+        return problem.enforce_site_rules and problem.weights.zigzag > 0 and len(problem.shifts) > 1
+
+    def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
+        problem = ctx.problem
+        model = ctx.model
+        changes = []
+        for agent in problem.agents:
+            for day, tomorrow in zip(problem.days, problem.days[1:], strict=False):
+                works_next = ctx.works.get((agent.id, tomorrow), 0)
+                if isinstance(works_next, int) or isinstance(ctx.works.get((agent.id, day), 0), int):
+                    continue
+                change = model.new_bool_var(f"zigzag[{agent.id},{day}]")
+                for template in problem.shifts:
+                    model.add(
+                        change
+                        >= ctx.shift_on(agent.id, day, template.code)
+                        + works_next
+                        - ctx.shift_on(agent.id, tomorrow, template.code)
+                        - 1
+                    )  # type: ignore[operator]
+                changes.append(change)
+        return [PenaltyTerm(self.name, sum(changes, 0), problem.weights.zigzag)] if changes else []
+
+    def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
+        index = CellIndex(problem, cells)
+        found = []
+        for agent in problem.agents:
+            for day, tomorrow in zip(problem.days, problem.days[1:], strict=False):
+                first, second = index.get(agent.id, day), index.get(agent.id, tomorrow)
+                if (
+                    first is not None
+                    and second is not None
+                    and first.kind is CellKind.SHIFT
+                    and second.kind is CellKind.SHIFT
+                    and first.shift != second.shift
+                ):
+                    found.append(
+                        Violation(
+                            self.name,
+                            f"{agent.name}: {first.shift} on {day_name(day)}, "
+                            f"{second.shift} on {day_name(tomorrow)}",
+                            agent.id,
+                            tomorrow,
+                            problem.weights.zigzag,
+                        )
+                    )
+        return found
+
+
+class PaidHours(Rule):
+    name = "paid_hours"
+    hard = False
+    description = "Fewer paid hours for the same service (each paid minute costs a little)."
+
+    def applies(self, problem: RosterProblem) -> bool:
+        return problem.weights.paid_minute > 0 and problem.interval_cover is not None
+
+    def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
+        problem = ctx.problem
+        minutes = sum(
+            (var * problem.shift(o.shift).paid_minutes for opts in ctx.options.values() for o, var in opts), 0
+        )
+        return [PenaltyTerm(self.name, minutes, problem.weights.paid_minute)]
+
+    def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
+        minutes = sum(
+            problem.shift(str(c.shift)).paid_minutes
+            for c in cells
+            if c.kind is CellKind.SHIFT and c.day in problem.horizon
+        )
+        if not minutes:
+            return []
+        return [
+            Violation(self.name, f"{minutes / 60:g} paid hours", cost=minutes * problem.weights.paid_minute)
+        ]

@@ -1,0 +1,180 @@
+"""Solve a :class:`~solver.problem.RosterProblem` with CP-SAT, and judge any roster by the same rules."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ortools.sat.python import cp_model
+
+from solver.context import ModelContext, build_context
+from solver.problem import RosterProblem
+from solver.rules import REGISTRY, PenaltyTerm, Violation
+from wfm.domain import CellKind, Roster, RosterCell
+
+logger = logging.getLogger(__name__)
+
+
+class RosterStatus(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    NO_SOLUTION = "no solution within the time limit"
+    INVALID_INPUT = "invalid input"
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """How long and how hard to search; every field reaches ``solver.parameters``."""
+
+    time_limit_s: float = 10.0
+    workers: int = 2
+    seed: int = 0
+    relative_gap: float = 0.0
+    log_search: bool = False
+
+    def __post_init__(self) -> None:
+        if self.time_limit_s <= 0:
+            raise ValueError("time_limit_s: must be above 0")
+        if self.workers < 1:
+            raise ValueError("workers: must be 1 or more")
+
+
+def parameters_for(settings: SolveSettings) -> cp_model.CpSolver:
+    """A CP-SAT solver whose parameters carry the settings (not attributes that would be ignored)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = settings.time_limit_s
+    solver.parameters.num_workers = settings.workers
+    solver.parameters.random_seed = settings.seed
+    solver.parameters.relative_gap_limit = settings.relative_gap
+    solver.parameters.log_search_progress = settings.log_search
+    return solver
+
+
+@dataclass(frozen=True)
+class RosterResult:
+    """What the solver found, and why the roster is what it is.
+
+    ``objective`` is recomputed from the roster by the rules' check faces (``cost_by_rule``), so it is
+    the roster's true cost even when the search stopped early; ``lower_bound`` is CP-SAT's proven bound
+    and ``gap`` the relative distance between them.
+    """
+
+    status: RosterStatus
+    roster: Roster | None
+    objective: int | None
+    lower_bound: float | None
+    gap: float | None
+    solve_seconds: float
+    cost_by_rule: dict[str, int] = field(default_factory=dict)
+    soft_violations: tuple[Violation, ...] = ()
+    hard_violations: tuple[Violation, ...] = ()
+    explanation: tuple[str, ...] = ()
+    message: str = ""
+
+    @property
+    def solved(self) -> bool:
+        return self.status in (RosterStatus.OPTIMAL, RosterStatus.FEASIBLE)
+
+
+def post_rules(ctx: ModelContext) -> list[PenaltyTerm]:
+    """Every applicable rule's model face, in registry order; the soft terms they return."""
+    terms: list[PenaltyTerm] = []
+    for unit in REGISTRY:
+        if unit.applies(ctx.problem):
+            terms += unit.add_to(ctx)
+    return terms
+
+
+def check_roster(problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
+    """Every rule's check face on a given roster: hard violations and soft costs, in registry order."""
+    found: list[Violation] = []
+    for unit in REGISTRY:
+        if unit.applies(problem):
+            found += unit.check(problem, cells)
+    return found
+
+
+def _extract(ctx: ModelContext, solver: cp_model.CpSolver) -> Roster:
+    problem = ctx.problem
+    cells = []
+    for agent in problem.agents:
+        for day in problem.days:
+            key = (agent.id, day)
+            if key in problem.leave:
+                cells.append(RosterCell.leave(agent.id, day, problem.leave[key]))
+                continue
+            chosen = [option for option, var in ctx.options.get(key, []) if solver.value(var)]
+            if chosen:
+                option = chosen[0]
+                cells.append(
+                    RosterCell.working(agent.id, day, option.shift, option.queue, option.break_start)
+                )
+            else:
+                cells.append(RosterCell.rest(agent.id, day))
+    return Roster(horizon=problem.horizon, cells=tuple(cells))
+
+
+def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> RosterResult:
+    """Build the model from every rule, solve it, and report the roster with its costs by rule."""
+    settings = settings or SolveSettings()
+    started = time.perf_counter()
+    ctx = build_context(problem)
+    terms = post_rules(ctx)
+    ctx.model.minimize(sum((term.weight * term.expr for term in terms), 0))
+    solver = parameters_for(settings)
+    code = solver.solve(ctx.model)
+    elapsed = time.perf_counter() - started
+    if code == cp_model.MODEL_INVALID:
+        return RosterResult(
+            RosterStatus.INVALID_INPUT, None, None, None, None, elapsed, message=ctx.model.validate()
+        )
+    if code == cp_model.INFEASIBLE:
+        from solver.explain import explain_infeasibility
+
+        reasons = explain_infeasibility(problem, settings)
+        return RosterResult(
+            RosterStatus.INFEASIBLE,
+            None,
+            None,
+            None,
+            None,
+            time.perf_counter() - started,
+            explanation=tuple(reasons),
+            message="the hard rules cannot all hold",
+        )
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return RosterResult(
+            RosterStatus.NO_SOLUTION,
+            None,
+            None,
+            solver.best_objective_bound,
+            None,
+            elapsed,
+            message=f"no roster found in {settings.time_limit_s:g} s",
+        )
+    roster = _extract(ctx, solver)
+    violations = check_roster(problem, roster.cells)
+    hard = tuple(v for v in violations if v.cost == 0 and _is_hard(v.rule))
+    soft = tuple(v for v in violations if not _is_hard(v.rule))
+    cost_by_rule: dict[str, int] = {}
+    for violation in soft:
+        cost_by_rule[violation.rule] = cost_by_rule.get(violation.rule, 0) + violation.cost
+    objective = sum(cost_by_rule.values())
+    bound = solver.best_objective_bound
+    gap = 0.0 if objective == 0 else max(0.0, (objective - bound) / objective)
+    status = RosterStatus.OPTIMAL if code == cp_model.OPTIMAL else RosterStatus.FEASIBLE
+    if hard:
+        logger.error("solver and rules disagree: %s", "; ".join(str(v) for v in hard))
+    return RosterResult(status, roster, objective, bound, gap, elapsed, cost_by_rule, soft, hard)
+
+
+def _is_hard(rule_name: str) -> bool:
+    return any(unit.name == rule_name and unit.hard for unit in REGISTRY)
+
+
+def worked_cells(roster: Roster) -> list[RosterCell]:
+    return [c for c in roster.cells if c.kind is CellKind.SHIFT]
