@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from solver.problem import ANY_QUEUE, RosterProblem
 from wfm.domain import Agent, AgentId, ShiftCode, ShiftTemplate
 
-BREAK_STEP_MINUTES = 30
+BREAK_STEP_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,11 @@ class ModelContext:
 
 
 def break_starts(template: ShiftTemplate, with_breaks: bool) -> list[int | None]:
-    """Where the unpaid break may start, every 30 minutes inside its window (or nowhere)."""
+    """Where the unpaid break may start, every hour inside its window (or nowhere).
+
+    Hourly steps match hourly requirements and keep the model small (3 choices for a two-hour window);
+    a site planning in 15 or 30-minute intervals would want ``BREAK_STEP_MINUTES`` to follow.
+    """
     if template.unpaid_break_minutes == 0:
         return [None]
     window = template.break_window

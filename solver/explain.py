@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from solver.context import build_context
 from solver.problem import RosterProblem
+from solver.solve import SolveSettings
 
 
 def _core(
@@ -38,10 +39,13 @@ def _core(
     return code, core, ctx.assumptions
 
 
-def explain_infeasibility(
-    problem: RosterProblem, settings: object | None = None, *, time_limit_s: float = 10.0
-) -> list[str]:
-    """The hard-rule instances that conflict, in words (empty if none could be isolated)."""
+def explain_infeasibility(problem: RosterProblem, settings: SolveSettings | None = None) -> list[str]:
+    """The hard-rule instances that conflict, in words (empty if none could be isolated).
+
+    Each re-solve gets the settings' time limit (at most 10 s) and seed; it runs on one worker, which
+    is what CP-SAT's core extraction needs.
+    """
+    time_limit_s = min(10.0, settings.time_limit_s) if settings is not None else 10.0
     code, core, words = _core(problem, None, time_limit_s)
     if code != cp_model.INFEASIBLE or not core:
         return []

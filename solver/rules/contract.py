@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from solver.context import ModelContext
-from solver.problem import RosterProblem
+from solver.problem import AgentTerms, RosterProblem
 from solver.rules.base import CellIndex, PenaltyTerm, Rule, Violation
 from wfm.domain import Agent, CellKind, RosterCell
 
@@ -68,6 +69,7 @@ class ContractLimits(Rule):
                     f"{key}:max_days",  # type: ignore[operator]
                     f"{agent.name} may work at most {terms.max_days} days",
                 )
+            self._days_from_minutes(ctx, agent, terms, days)
             for code, limit in terms.max_shifts.items():
                 count = sum((ctx.shift_on(agent.id, d, code) for d in problem.days), 0)
                 if not isinstance(count, int):
@@ -81,9 +83,10 @@ class ContractLimits(Rule):
                 for pair in weekends(problem.days):
                     flag = model.new_bool_var(f"weekend[{agent.id},{pair[0]}]")
                     day_works = [ctx.works.get((agent.id, d), 0) for d in pair]
-                    model.add_max_equality(
-                        flag, [w if not isinstance(w, int) else model.new_constant(w) for w in day_works]
-                    )  # type: ignore[misc]
+                    # flag = max(day works), as linear rows so every LP relaxation sees them
+                    for works in day_works:
+                        model.add(flag >= works)
+                    model.add(flag <= sum(day_works, 0))
                     worked.append(flag)
                 total: cp_model.LinearExprT = sum(worked, 0)
                 ctx.add(
@@ -92,6 +95,30 @@ class ContractLimits(Rule):
                     f"{agent.name} may work at most {terms.max_weekends} weekends",
                 )
         return []
+
+    @staticmethod
+    def _days_from_minutes(ctx: ModelContext, agent: Agent, terms: AgentTerms, days: Any) -> None:
+        """Redundant bounds on working days implied by the minute limits (tightens the LP relaxation)."""
+        lengths = {
+            ctx.problem.shift(option.shift).paid_minutes
+            for day in ctx.problem.days
+            for option, _ in ctx.options.get((agent.id, day), [])
+        }
+        if isinstance(days, int) or not lengths or min(lengths) <= 0:
+            return
+        key = f"contract:{agent.id}"  # guarded with the minute limit it follows from (explain mode)
+        if terms.max_minutes is not None:
+            ctx.add(
+                ctx.model.add(days <= terms.max_minutes // min(lengths)),
+                f"{key}:max_minutes",
+                f"{agent.name} may work at most {terms.max_minutes / 60:g} h",
+            )
+        if terms.min_minutes is not None:
+            ctx.add(
+                ctx.model.add(days >= -(-terms.min_minutes // max(lengths))),
+                f"{key}:min_minutes",
+                f"{agent.name} must work at least {terms.min_minutes / 60:g} h",
+            )
 
     def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
         index = CellIndex(problem, cells)

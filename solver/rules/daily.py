@@ -169,9 +169,12 @@ class Pinned(Rule):
         for pin in problem.pinned:
             cell = index.get(pin.agent_id, pin.day)
             actual = cell if cell is not None else RosterCell.rest(pin.agent_id, pin.day)
-            same = actual.kind is pin.kind and (
-                pin.kind is not CellKind.SHIFT or (actual.shift == pin.shift and actual.queue == pin.queue)
-            )
+            if pin.kind is CellKind.SHIFT:
+                same = (
+                    actual.kind is CellKind.SHIFT and actual.shift == pin.shift and actual.queue == pin.queue
+                )
+            else:  # a day pinned off stays off; approved leave or a pinned leave type may name it leave
+                same = actual.kind is not CellKind.SHIFT
             if not same:
                 found.append(
                     Violation(

@@ -98,13 +98,13 @@ class Coverage(Rule):
             tag = f"{queue},{start:%m%d%H%M}"
             short = model.new_int_var(0, required, f"short[{tag}]")
             surplus = model.new_int_var(0, max(0, most), f"surplus[{tag}]")
-            over = model.new_bool_var(f"over[{tag}]")
-            model.add(covered - required == surplus - short)  # type: ignore[operator]
-            model.add(short == 0).only_enforce_if(over)
-            model.add(surplus == 0).only_enforce_if(over.negated())
+            model.add(covered - required == surplus - short)
+            # Shortage and surplus each cost, so an optimal roster never has both, and shallow shortage is
+            # cheaper than deep, so it fills first. No booleans to force that: they weaken the LP bound,
+            # and the reported objective is recomputed from the roster by the check face anyway.
             cap = shallow_cap(problem, required)
             shallow = model.new_int_var(0, cap, f"shallow[{tag}]")
-            model.add_min_equality(shallow, [short, model.new_constant(cap)])
+            model.add(shallow <= short)
             shallow_terms.append(shallow)
             deep_terms.append(short - shallow)
             surplus_terms.append(surplus)
@@ -160,19 +160,45 @@ class ShiftCoverRule(Rule):
         problem = ctx.problem
         model = ctx.model
         terms = []
+        # Per day: staff at work = sum over shifts of (required - under + over). Redundant, but it
+        # ties each day's working people to the cover slacks, which lifts CP-SAT's lower bound.
+        net_by_day: dict[date, list[Any]] = defaultdict(list)
+        covered_by_day: dict[date, set[str]] = defaultdict(set)
         for cover in problem.shift_cover:
             assigned = sum((ctx.shift_on(a.id, cover.day, cover.shift) for a in problem.agents), 0)
             tag = f"{cover.day},{cover.shift}"
+            most = sum(
+                1 for a in problem.agents if not isinstance(ctx.shift_on(a.id, cover.day, cover.shift), int)
+            )
             under = model.new_int_var(0, cover.required, f"under[{tag}]")
-            over = model.new_int_var(0, len(problem.agents), f"over[{tag}]")
-            is_over = model.new_bool_var(f"is_over[{tag}]")
+            over = model.new_int_var(0, max(0, most - cover.required), f"over[{tag}]")
             model.add(assigned - cover.required == over - under)  # type: ignore[operator]
-            model.add(under == 0).only_enforce_if(is_over)
-            model.add(over == 0).only_enforce_if(is_over.negated())
+            if not (cover.under_weight and cover.over_weight):
+                # With both weights positive the cheapest slacks are never both above 0; otherwise say so.
+                is_over = model.new_bool_var(f"is_over[{tag}]")
+                model.add(under == 0).only_enforce_if(is_over)
+                model.add(over == 0).only_enforce_if(is_over.negated())
+            net_by_day[cover.day].append(cover.required - under + over)
+            covered_by_day[cover.day].add(cover.shift)
             if cover.under_weight:
                 terms.append(PenaltyTerm(self.name, under, cover.under_weight))
             if cover.over_weight:
                 terms.append(PenaltyTerm(self.name, over, cover.over_weight))
+        for day, parts in net_by_day.items():
+            if len(covered_by_day[day]) != sum(1 for cover in problem.shift_cover if cover.day == day):
+                continue  # two rows for one shift and day: the identity does not hold
+            working = sum((ctx.works.get((a.id, day), 0) for a in problem.agents), 0)
+            uncovered = sum(
+                (
+                    ctx.shift_on(a.id, day, t.code)
+                    for a in problem.agents
+                    for t in problem.shifts
+                    if t.code not in covered_by_day[day]
+                ),
+                0,
+            )
+            if not isinstance(working, int):
+                model.add(working == sum(parts, 0) + uncovered)
         return terms
 
     def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
@@ -355,9 +381,10 @@ class Stability(Rule):
         problem = ctx.problem
         assert problem.previous is not None
         terms = []
+        team = {a.id for a in problem.agents}
         for cell in problem.previous.cells:
             key = (cell.agent_id, cell.day)
-            if cell.day not in problem.horizon or key not in ctx.works:
+            if cell.day not in problem.horizon or cell.agent_id not in team:
                 continue
             if cell.kind is CellKind.SHIFT:
                 same = sum(
@@ -370,17 +397,25 @@ class Stability(Rule):
                 )
                 changed: Any = 1 - same
             else:
-                changed = ctx.works[key]
-            if not isinstance(changed, int):
+                changed = ctx.works.get(key, 0)
+            if isinstance(changed, int):
+                if changed:  # the previous cell can no longer be kept (leave, lost skill): it costs anyway
+                    terms.append(
+                        PenaltyTerm(
+                            self.name, ctx.model.new_constant(changed), problem.weights.stability_change
+                        )
+                    )
+            else:
                 terms.append(PenaltyTerm(self.name, changed, problem.weights.stability_change))
         return terms
 
     def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
         assert problem.previous is not None
         index = CellIndex(problem, cells)
+        team = {a.id for a in problem.agents}
         found = []
         for before in problem.previous.cells:
-            if before.day not in problem.horizon:
+            if before.day not in problem.horizon or before.agent_id not in team:
                 continue
             after = index.get(before.agent_id, before.day)
             was = (before.shift, before.queue) if before.kind is CellKind.SHIFT else None
@@ -460,7 +495,9 @@ class PaidHours(Rule):
     description = "Fewer paid hours for the same service (each paid minute costs a little)."
 
     def applies(self, problem: RosterProblem) -> bool:
-        return problem.weights.paid_minute > 0 and problem.interval_cover is not None
+        return problem.weights.paid_minute > 0 and (
+            problem.interval_cover is not None or bool(problem.shift_cover)
+        )
 
     def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
         problem = ctx.problem

@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from wfm.cli import data, forecast, staff
+from wfm.cli import bench, data, demo, forecast, roster, staff
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError
 
@@ -21,6 +21,9 @@ app = typer.Typer(
 app.add_typer(data.app, name="data")
 app.add_typer(forecast.app, name="forecast")
 app.add_typer(staff.app, name="staff")
+app.add_typer(bench.app, name="bench")
+app.add_typer(roster.app, name="roster")
+app.add_typer(demo.app, name="demo")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,10 @@ def test_only_subcommands_that_do_real_work_exist() -> None:
             ("forecast",),
             ("forecast", "backtest"),
             ("staff",),
+            ("bench",),
+            ("bench", "curtois"),
+            ("roster",),
+            ("demo",),
         ]
     )
 

@@ -1,0 +1,133 @@
+"""Roster solver on the Curtois shift-scheduling instances (issue 5): ours against the best known.
+
+Run by hand, not in CI (about two minutes per instance with the baseline, 60 s each otherwise):
+
+    .venv/bin/python benchmarks/curtois.py                       # instances 1-12, 60 s, 2 workers
+    .venv/bin/python benchmarks/curtois.py --instances 2 5 8 12 --time-limit 20 --no-baseline
+
+Each instance is mapped onto our own roster problem (``solver.benchmarks.curtois_problem``) and solved
+by ``solve_instance`` (whole-model CP-SAT, then neighbourhood search). The "plain model" baseline is the
+same model solved by ``solver.solve.solve`` with CP-SAT's default parameters for the same time, in the
+same run. Every objective in the table is recomputed from the roster by the benchmark's independent
+evaluator; a roster breaking a hard rule is reported as such, never scored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from solver.benchmarks.curtois import best_known, evaluate, parse_instance
+from solver.benchmarks.curtois_problem import problem_from_instance, roster_to_assignment, solve_instance
+from solver.solve import RosterResult, SolveSettings, solve
+
+DEFAULT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "curtois"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One instance's outcome, scored by the benchmark's evaluator."""
+
+    name: str
+    best: int | None
+    ours: int | None
+    lower_bound: float | None
+    seconds: float
+    status: str
+    baseline: int | None
+
+
+def _scored(instance_path: Path, result: RosterResult) -> int | None:
+    if result.roster is None:
+        return None
+    instance = parse_instance(instance_path)
+    evaluation = evaluate(instance, roster_to_assignment(result.roster))
+    if evaluation.hard_violations:
+        raise SystemExit(f"{instance.name}: roster breaks hard rules: {evaluation.hard_violations[:3]}")
+    return evaluation.objective
+
+
+def run_instance(path: Path, *, time_limit_s: float, workers: int, seed: int, baseline: bool) -> Row:
+    instance = parse_instance(path)
+    result = solve_instance(instance, time_limit_s=time_limit_s, workers=workers, seed=seed)
+    plain = None
+    if baseline:
+        plain_result = solve(
+            problem_from_instance(instance),
+            SolveSettings(time_limit_s=time_limit_s, workers=workers, seed=seed),
+        )
+        plain = _scored(path, plain_result)
+    return Row(
+        name=instance.name,
+        best=best_known(instance.name),
+        ours=_scored(path, result),
+        lower_bound=result.lower_bound,
+        seconds=result.solve_seconds,
+        status=str(result.status),
+        baseline=plain,
+    )
+
+
+def _gap(value: int | None, best: int | None) -> str:
+    if value is None or not best:
+        return "-"
+    return f"{100 * (value - best) / best:+.1f}%"
+
+
+def table(rows: list[Row], *, baseline: bool) -> str:
+    head = "| instance | best known | ours | gap | lower bound | seconds | status |"
+    rule = "|---|---|---|---|---|---|---|"
+    if baseline:
+        head += " plain model | plain gap |"
+        rule += "---|---|"
+    lines = [head, rule]
+    for row in rows:
+        line = (
+            f"| {row.name} | {row.best if row.best is not None else '-'} | "
+            f"{row.ours if row.ours is not None else '-'} | {_gap(row.ours, row.best)} | "
+            f"{f'{row.lower_bound:.0f}' if row.lower_bound is not None else '-'} | {row.seconds:.1f} | "
+            f"{row.status} |"
+        )
+        if baseline:
+            line += f" {row.baseline if row.baseline is not None else '-'} | {_gap(row.baseline, row.best)} |"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="folder of InstanceN.txt files")
+    parser.add_argument("--instances", type=int, nargs="+", default=list(range(1, 13)))
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance and solver")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-baseline", action="store_true", help="skip the plain-model column")
+    parser.add_argument("--verbose", action="store_true", help="log the neighbourhood search")
+    args = parser.parse_args(argv)
+    if args.verbose:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+    rows = []
+    for number in args.instances:
+        path = args.dir / f"Instance{number}.txt"
+        row = run_instance(
+            path,
+            time_limit_s=args.time_limit,
+            workers=args.workers,
+            seed=args.seed,
+            baseline=not args.no_baseline,
+        )
+        print(
+            f"{row.name}: ours {row.ours} (best {row.best}, bound {row.lower_bound}), plain {row.baseline}",
+            file=sys.stderr,
+            flush=True,
+        )
+        rows.append(row)
+    print(table(rows, baseline=not args.no_baseline))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

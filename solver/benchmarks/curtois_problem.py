@@ -1,0 +1,203 @@
+"""Map a Curtois benchmark instance onto our own roster problem, and a solved roster back onto it.
+
+The instance becomes a :class:`~solver.problem.RosterProblem` in our domain's words, so the same rules
+(each with a model face and a check face) solve and score it:
+
+- each employee is an :class:`~wfm.domain.Agent` skilled for :data:`~solver.problem.ANY_QUEUE` (demand
+  is per shift, not per queue);
+- each shift type is a :class:`~wfm.domain.ShiftTemplate` of its length with no break; the benchmark
+  gives no clock times, so every template starts at midnight (times play no part once the site rules
+  are off);
+- forbidden successions become ``RosterRules.forbidden_successions``, and ``enforce_site_rules`` is off,
+  so closing staff, the meeting, weekly rest days and the 11-hour rest do not apply;
+- staff limits become :class:`~solver.problem.AgentTerms`, listed days off become unavailability,
+  on/off requests become weighted :class:`~wfm.domain.ShiftRequest` s and cover rows become
+  :class:`~solver.problem.ShiftCover`; every soft weight other than requests is zero, so the objective
+  is exactly the benchmark's.
+
+The horizon starts on :data:`HORIZON_START`, a Monday, as every instance does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+from solver.benchmarks.curtois import CurtoisInstance
+from solver.problem import ANY_QUEUE, AgentTerms, RosterProblem, ShiftCover, SoftWeights
+from solver.search import NeighbourhoodPlan, solve_in_phases
+from solver.solve import RosterResult, SolveSettings
+from wfm.domain import (
+    Agent,
+    CellKind,
+    PlanningHorizon,
+    Roster,
+    RosterCell,
+    RosterRules,
+    ShiftRequest,
+    ShiftTemplate,
+)
+from wfm.errors import InputError, Problem
+
+HORIZON_START = date(2024, 1, 1)
+"""A Monday: day index 0 of every instance."""
+
+BENCHMARK_GROUP = "benchmark"
+
+BENCHMARK_WEIGHTS = SoftWeights(
+    short_minute=0,
+    deep_short_minute=0,
+    shallow_share=0.0,
+    surplus_minute=0,
+    paid_minute=0,
+    fairness_late=0,
+    fairness_weekend=0,
+    request_unit=1,
+    stability_change=0,
+    zigzag=0,
+)
+"""Only requests (at their own weights) and shift cover (at the cover rows' weights) cost anything."""
+
+LARGE_MODEL_OPTIONS = 8000
+"""Above this many agent-day-shift options the first phase uses CP-SAT's default portfolio."""
+
+
+def _day(index: int) -> date:
+    return HORIZON_START + timedelta(days=index)
+
+
+def _day_index(day: date) -> int:
+    return (day - HORIZON_START).days
+
+
+def _templates(instance: CurtoisInstance) -> tuple[ShiftTemplate, ...]:
+    problems = []
+    templates = []
+    for shift in instance.shifts:
+        if not 0 < shift.minutes <= 1440:
+            problems.append(
+                Problem(
+                    f"shift {shift.id!r} lasts {shift.minutes} minutes; expected 1 to 1440", field="shifts"
+                )
+            )
+            continue
+        try:
+            templates.append(
+                ShiftTemplate(code=shift.id, name=f"shift {shift.id}", start=0, end=shift.minutes)
+            )
+        except ValueError as error:
+            problems.append(Problem(f"shift id {shift.id!r} cannot be a shift code: {error}", field="shifts"))
+    if problems:
+        raise InputError(f"{instance.name}: cannot map onto the roster problem", problems)
+    return tuple(templates)
+
+
+def _terms(instance: CurtoisInstance) -> dict[str, AgentTerms]:
+    terms = {}
+    for member in instance.staff:
+        terms[member.id] = AgentTerms(
+            min_minutes=member.min_total_minutes or None,
+            max_minutes=member.max_total_minutes,
+            max_shifts={code: limit for code, limit in member.max_shifts.items() if limit < instance.days},
+            max_weekends=member.max_weekends,
+            min_consecutive_days=member.min_consecutive_shifts,
+            min_consecutive_days_off=member.min_consecutive_days_off,
+            max_consecutive_days=member.max_consecutive_shifts,
+        )
+    return terms
+
+
+def problem_from_instance(instance: CurtoisInstance) -> RosterProblem:
+    """The roster problem whose hard rules and objective are exactly the instance's (see module doc)."""
+    agents = tuple(
+        Agent(
+            id=member.id, name=f"Employee {member.id}", group=BENCHMARK_GROUP, skills=frozenset({ANY_QUEUE})
+        )
+        for member in instance.staff
+    )
+    successions = frozenset(
+        (shift.id, successor) for shift in instance.shifts for successor in shift.cannot_follow
+    )
+    requests = tuple(
+        ShiftRequest(agent_id=r.employee, day=_day(r.day), shift=r.shift, wanted=True, weight=r.weight)
+        for r in instance.on_requests
+    ) + tuple(
+        ShiftRequest(agent_id=r.employee, day=_day(r.day), shift=r.shift, wanted=False, weight=r.weight)
+        for r in instance.off_requests
+    )
+    cover = tuple(
+        ShiftCover(
+            day=_day(row.day),
+            shift=row.shift,
+            required=row.requirement,
+            under_weight=row.under_weight,
+            over_weight=row.over_weight,
+        )
+        for row in instance.cover
+    )
+    return RosterProblem(
+        horizon=PlanningHorizon(start=HORIZON_START, days=instance.days),
+        agents=agents,
+        shifts=_templates(instance),
+        rules=RosterRules(
+            min_rest_hours=0.0, min_closing_staff=0, meeting=None, forbidden_successions=successions
+        ),
+        terms=_terms(instance),
+        queues=(ANY_QUEUE,),
+        unavailable=frozenset(
+            (employee, _day(day)) for employee, days in instance.days_off.items() for day in days
+        ),
+        requests=requests,
+        shift_cover=cover,
+        weights=BENCHMARK_WEIGHTS,
+        enforce_site_rules=False,
+    )
+
+
+def roster_to_assignment(roster: Roster) -> dict[str, list[str | None]]:
+    """Employee id -> one shift id or ``None`` (day off) per day, as the benchmark's evaluator reads it."""
+    assignment: dict[str, list[str | None]] = {}
+    for cell in roster.cells:
+        row = assignment.setdefault(cell.agent_id, [None] * roster.horizon.days)
+        if cell.kind is CellKind.SHIFT:
+            row[_day_index(cell.day) - _day_index(roster.horizon.start)] = cell.shift
+    return assignment
+
+
+def assignment_to_roster(problem: RosterProblem, assignment: Mapping[str, Sequence[str | None]]) -> Roster:
+    """The roster of an assignment (employee id -> shift id or ``None`` per day), for the check faces."""
+    cells = []
+    for agent in problem.agents:
+        for day, shift in zip(problem.days, assignment[agent.id], strict=True):
+            if shift is None:
+                cells.append(RosterCell.rest(agent.id, day))
+            else:
+                cells.append(RosterCell.working(agent.id, day, shift, ANY_QUEUE, None))
+    return Roster(horizon=problem.horizon, cells=tuple(cells))
+
+
+def benchmark_settings(
+    instance: CurtoisInstance, *, time_limit_s: float, workers: int = 2, seed: int = 0
+) -> tuple[SolveSettings, NeighbourhoodPlan]:
+    """How to search an instance of this size: the first phase's CP-SAT settings and the neighbourhoods.
+
+    Small and medium instances get the LP-heavy ``max_lp`` subsolver first (SOLVER_NOTES item 1);
+    large ones CP-SAT's own portfolio, whose first solution comes much sooner (item 5).
+    """
+    options = sum(1 for member in instance.staff for limit in member.max_shifts.values() if limit > 0)
+    large = options * instance.days > LARGE_MODEL_OPTIONS
+    settings = SolveSettings(
+        time_limit_s=time_limit_s,
+        workers=workers,
+        seed=seed,
+        subsolvers=() if large else ("max_lp",),
+    )
+    return settings, NeighbourhoodPlan()
+
+
+def solve_instance(
+    instance: CurtoisInstance, *, time_limit_s: float, workers: int = 2, seed: int = 0
+) -> RosterResult:
+    """Solve ``instance`` with :func:`solver.search.solve_in_phases` under :func:`benchmark_settings`."""
+    settings, plan = benchmark_settings(instance, time_limit_s=time_limit_s, workers=workers, seed=seed)
+    return solve_in_phases(problem_from_instance(instance), settings, plan)

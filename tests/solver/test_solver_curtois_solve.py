@@ -1,0 +1,121 @@
+"""Curtois instances through our own roster problem: the mapping, and costs that agree with the benchmark.
+
+The benchmark's independent evaluator (``solver.benchmarks.curtois.evaluate``) is the referee: our rules'
+check faces must charge exactly its objective, on solved rosters and on arbitrary ones, and a solved
+roster must break none of its hard rules.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from solver.benchmarks.curtois import BEST_KNOWN, CurtoisInstance, evaluate, parse_instance
+from solver.benchmarks.curtois_problem import (
+    HORIZON_START,
+    assignment_to_roster,
+    problem_from_instance,
+    roster_to_assignment,
+    solve_instance,
+)
+from solver.problem import ANY_QUEUE
+from solver.solve import check_roster
+
+CURTOIS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "benchmarks" / "curtois"
+
+
+@pytest.fixture(scope="module")
+def curtois_dir() -> Path:
+    """``../shared/benchmarks/curtois`` beside the repository; tests using it skip without it."""
+    if not CURTOIS_DIR.is_dir():
+        pytest.skip(f"Curtois benchmark instances not present at {CURTOIS_DIR} (only on the team's machines)")
+    return CURTOIS_DIR
+
+
+def _instance(curtois_dir: Path, name: str) -> CurtoisInstance:
+    return parse_instance(curtois_dir / f"{name}.txt")
+
+
+def test_horizon_starts_on_a_monday() -> None:
+    assert HORIZON_START.weekday() == 0
+
+
+def test_instance2_maps_onto_our_domain(curtois_dir: Path) -> None:
+    instance = _instance(curtois_dir, "Instance2")
+    problem = problem_from_instance(instance)
+    assert [a.id for a in problem.agents] == list(instance.employee_ids)
+    assert all(a.skills == frozenset({ANY_QUEUE}) for a in problem.agents)
+    assert problem.queues == (ANY_QUEUE,)
+    assert not problem.enforce_site_rules
+    assert [(t.code, t.paid_minutes, t.unpaid_break_minutes) for t in problem.shifts] == [
+        ("E", 480, 0),
+        ("L", 480, 0),
+    ]
+    assert problem.rules.forbidden_successions == frozenset({("L", "E")})
+    assert problem.horizon.days == 14
+    terms = problem.terms["A"]
+    assert (terms.min_minutes, terms.max_minutes) == (3360, 4320)
+    assert (terms.max_consecutive_days, terms.min_consecutive_days, terms.min_consecutive_days_off) == (
+        5,
+        2,
+        2,
+    )
+    assert terms.max_weekends == 1
+    assert problem.terms["D"].max_shifts == {"L": 0}  # a limit of 14 in 14 days is no limit
+    assert len(problem.unavailable) == sum(len(days) for days in instance.days_off.values())
+    assert len(problem.shift_cover) == len(instance.cover) == 28
+    wanted = [r for r in problem.requests if r.wanted]
+    assert len(wanted) == len(instance.on_requests)
+    assert len(problem.requests) - len(wanted) == len(instance.off_requests)
+    assert problem.weights.request_unit == 1
+
+
+@pytest.mark.parametrize("name", ["Instance1", "Instance2", "Instance5", "Instance12"])
+def test_check_faces_charge_the_benchmark_objective_on_arbitrary_rosters(
+    curtois_dir: Path, name: str
+) -> None:
+    instance = _instance(curtois_dir, name)
+    problem = problem_from_instance(instance)
+    rng = random.Random(7)
+    choices: list[str | None] = [None, *instance.shift_ids]
+    for _ in range(5):
+        assignment = {e: [rng.choice(choices) for _ in range(instance.days)] for e in instance.employee_ids}
+        violations = check_roster(problem, assignment_to_roster(problem, assignment).cells)
+        ours = sum(v.cost for v in violations)
+        assert ours == evaluate(instance, assignment).objective
+
+
+@pytest.mark.parametrize("name", ["Instance1", "Instance2", "Instance3", "Instance4"])
+def test_solved_roster_is_feasible_and_its_objective_is_the_benchmarks(curtois_dir: Path, name: str) -> None:
+    instance = _instance(curtois_dir, name)
+    result = solve_instance(instance, time_limit_s=5.0)
+    assert result.solved and result.roster is not None
+    assert not result.hard_violations
+    assignment = roster_to_assignment(result.roster)
+    evaluation = evaluate(instance, assignment)
+    assert evaluation.hard_violations == []
+    assert result.objective == evaluation.objective
+    assert result.cost_by_rule.get("requests", 0) == (
+        evaluation.breakdown["on_requests"] + evaluation.breakdown["off_requests"]
+    )
+    assert result.cost_by_rule.get("shift_cover", 0) == (
+        evaluation.breakdown["cover_under"] + evaluation.breakdown["cover_over"]
+    )
+    assert result.lower_bound is not None and result.lower_bound <= evaluation.objective
+
+
+def test_instance1_is_solved_to_its_proven_optimum(curtois_dir: Path) -> None:
+    result = solve_instance(_instance(curtois_dir, "Instance1"), time_limit_s=10.0)
+    assert result.objective == BEST_KNOWN["Instance1"] == 607
+    assert result.status == "optimal"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["Instance2", "Instance3", "Instance4"])
+def test_small_instances_reach_best_known_in_a_minute(curtois_dir: Path, name: str) -> None:
+    instance = _instance(curtois_dir, name)
+    result = solve_instance(instance, time_limit_s=60.0)
+    assert result.roster is not None
+    assert evaluate(instance, roster_to_assignment(result.roster)).objective == BEST_KNOWN[name]
