@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -106,7 +107,7 @@ def check_roster(problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Vi
     return found
 
 
-def _extract(ctx: ModelContext, solver: cp_model.CpSolver) -> Roster:
+def _extract(ctx: ModelContext, solver: cp_model.CpSolver | _Values) -> Roster:
     problem = ctx.problem
     pinned_leave = {
         (c.agent_id, c.day): c.leave_type for c in problem.pinned if c.kind is CellKind.LEAVE and c.leave_type
@@ -129,22 +130,36 @@ def _extract(ctx: ModelContext, solver: cp_model.CpSolver) -> Roster:
     return Roster(horizon=problem.horizon, cells=tuple(cells))
 
 
-def _feasible_first(ctx: ModelContext, settings: SolveSettings) -> None:
+class _Values:
+    """A solution kept from phase one, answering ``value(var)`` like a solver does."""
+
+    def __init__(self, values: dict[int, int]) -> None:
+        self._values = values
+
+    def value(self, var: cp_model.IntVar) -> int:
+        return self._values.get(var.index, 0)
+
+
+def _feasible_first(ctx: ModelContext, settings: SolveSettings) -> _Values | None:
     """Phase one: any roster meeting the hard rules, as the optimiser's starting hint.
 
     Without an objective CP-SAT finds one in a fraction of a second on the sample week, where the
     optimising search alone took about 7 s to its first roster (23 s on one worker). Up to a quarter of
-    the time limit is spent here; if nothing is found, phase two simply starts without a hint.
+    the time limit is spent here. The roster found is kept: if phase two finds nothing better in its
+    time (a large centre), it is the answer rather than no roster at all.
     """
     first = parameters_for(settings)
     first.parameters.max_time_in_seconds = max(0.1, settings.time_limit_s / 4)
     first.parameters.stop_after_first_solution = True
     code = first.solve(ctx.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return
+        return None
+    values: dict[int, int] = {}
     for options in ctx.options.values():
         for _, var in options:
-            ctx.model.add_hint(var, first.value(var))
+            values[var.index] = int(first.value(var))
+            ctx.model.add_hint(var, values[var.index])
+    return _Values(values)
 
 
 def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> RosterResult:
@@ -153,7 +168,7 @@ def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> Rost
     started = time.perf_counter()
     ctx = build_context(problem)
     terms = post_rules(ctx)
-    _feasible_first(ctx, settings)
+    phase_one = _feasible_first(ctx, settings)
     ctx.model.minimize(sum((term.weight * term.expr for term in terms), 0))
     solver = parameters_for(settings)
     solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit_s - (time.perf_counter() - started))
@@ -177,6 +192,9 @@ def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> Rost
             explanation=tuple(reasons),
             message="the hard rules cannot all hold",
         )
+    found: cp_model.CpSolver | _Values = solver
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and phase_one is not None:
+        found, code = phase_one, cp_model.FEASIBLE  # phase two found nothing better: keep phase one's roster
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return RosterResult(
             RosterStatus.NO_SOLUTION,
@@ -187,7 +205,7 @@ def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> Rost
             elapsed,
             message=f"no roster found in {settings.time_limit_s:g} s",
         )
-    roster = _extract(ctx, solver)
+    roster = _extract(ctx, found)
     violations = check_roster(problem, roster.cells)
     hard = tuple(v for v in violations if v.cost == 0 and _is_hard(v.rule))
     soft = tuple(v for v in violations if not _is_hard(v.rule))
@@ -195,8 +213,10 @@ def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> Rost
     for violation in soft:
         cost_by_rule[violation.rule] = cost_by_rule.get(violation.rule, 0) + violation.cost
     objective = sum(cost_by_rule.values())
-    bound = solver.best_objective_bound
-    gap = 0.0 if objective == 0 else max(0.0, (objective - bound) / objective)
+    bound: float | None = solver.best_objective_bound
+    if bound is not None and not math.isfinite(bound):
+        bound = None
+    gap = None if bound is None else (0.0 if objective == 0 else max(0.0, (objective - bound) / objective))
     status = RosterStatus.OPTIMAL if code == cp_model.OPTIMAL else RosterStatus.FEASIBLE
     if hard:
         logger.error("solver and rules disagree: %s", "; ".join(str(v) for v in hard))
