@@ -23,11 +23,9 @@ from solver.problem import RosterProblem
 from solver.rules import PenaltyTerm
 from solver.solve import (
     RosterResult,
-    RosterStatus,
     SolveSettings,
     _extract,
-    _is_hard,
-    check_roster,
+    judge,
     parameters_for,
     post_rules,
 )
@@ -136,19 +134,7 @@ def _result(
     solver.parameters.max_time_in_seconds = 10.0
     if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError("the incumbent roster no longer satisfies its own model")
-    roster = _extract(ctx, solver)
-    violations = check_roster(ctx.problem, roster.cells)
-    hard = tuple(v for v in violations if v.cost == 0 and _is_hard(v.rule))
-    soft = tuple(v for v in violations if not _is_hard(v.rule))
-    cost_by_rule: dict[str, int] = {}
-    for violation in soft:
-        cost_by_rule[violation.rule] = cost_by_rule.get(violation.rule, 0) + violation.cost
-    objective = sum(cost_by_rule.values())
-    gap = 0.0 if objective == 0 else max(0.0, (objective - bound) / objective)
-    status = RosterStatus.OPTIMAL if proven or objective <= bound else RosterStatus.FEASIBLE
-    if hard:
-        logger.error("solver and rules disagree: %s", "; ".join(str(v) for v in hard))
-    return RosterResult(status, roster, objective, bound, gap, elapsed, cost_by_rule, soft, hard)
+    return judge(ctx.problem, _extract(ctx, solver), bound, proven, elapsed)
 
 
 def solve_in_phases(

@@ -205,7 +205,25 @@ def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> Rost
             elapsed,
             message=f"no roster found in {settings.time_limit_s:g} s",
         )
-    roster = _extract(ctx, found)
+    bound = solver.best_objective_bound
+    return judge(
+        problem,
+        _extract(ctx, found),
+        bound if math.isfinite(bound) else None,
+        code == cp_model.OPTIMAL,
+        elapsed,
+    )
+
+
+def judge(
+    problem: RosterProblem, roster: Roster, bound: float | None, proven: bool, elapsed: float
+) -> RosterResult:
+    """A solved roster's result: every rule's check face prices it, so the objective is its true cost.
+
+    ``bound`` is CP-SAT's proven lower bound (``None`` if it has none); ``proven`` says the search
+    proved optimality. Hard violations here mean the model and the rules disagree: they are logged
+    as an error and reported in the result.
+    """
     violations = check_roster(problem, roster.cells)
     hard = tuple(v for v in violations if v.cost == 0 and _is_hard(v.rule))
     soft = tuple(v for v in violations if not _is_hard(v.rule))
@@ -213,11 +231,9 @@ def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> Rost
     for violation in soft:
         cost_by_rule[violation.rule] = cost_by_rule.get(violation.rule, 0) + violation.cost
     objective = sum(cost_by_rule.values())
-    bound: float | None = solver.best_objective_bound
-    if bound is not None and not math.isfinite(bound):
-        bound = None
     gap = None if bound is None else (0.0 if objective == 0 else max(0.0, (objective - bound) / objective))
-    status = RosterStatus.OPTIMAL if code == cp_model.OPTIMAL else RosterStatus.FEASIBLE
+    optimal = proven or (bound is not None and objective <= bound)
+    status = RosterStatus.OPTIMAL if optimal else RosterStatus.FEASIBLE
     if hard:
         logger.error("solver and rules disagree: %s", "; ".join(str(v) for v in hard))
     return RosterResult(status, roster, objective, bound, gap, elapsed, cost_by_rule, soft, hard)
