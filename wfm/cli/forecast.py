@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import pandas as pd
 import typer
 
+from wfm.cli.common import write_table
 from wfm.errors import InputError, Problem
 
 if TYPE_CHECKING:
@@ -92,19 +93,7 @@ def _config(
 
 
 def _write(frame: pd.DataFrame, out: Path) -> None:
-    """Write CSV or Parquet atomically: a failed write leaves any earlier file whole."""
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise InputError(
-            f"{out}: choose a .csv or .parquet file name", [Problem("unknown file type", field="--out")]
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.partial")
-    if suffix == ".parquet":
-        frame.to_parquet(temporary, index=False)
-    else:
-        frame.to_csv(temporary, index=False, date_format="%Y-%m-%d %H:%M", float_format="%.3f")
-    temporary.replace(out)
+    write_table(frame, out, float_format="%.3f")
 
 
 def _quiet_stan() -> None:

@@ -8,8 +8,9 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from wfm.cli.common import write_table
 from wfm.domain import Site, StaffingPolicy, parse_model
-from wfm.errors import InputError, Problem
+from wfm.errors import InputError
 
 app = typer.Typer(
     help="Turn a forecast into agents needed per queue and interval.", invoke_without_command=True
@@ -77,17 +78,7 @@ def staff(
         StaffingPolicy, {**centre.staffing.model_dump(), **updates}, source="staffing settings"
     )
     plan = staff_forecast(_read_forecast(forecast), centre, policy=policy, volume_column=volume_column)
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise InputError(
-            f"{out}: choose a .csv or .parquet file name", [Problem("unknown file type", field="--out")]
-        )
-    temporary = out.with_name(f".{out.name}.partial")
-    if suffix == ".parquet":
-        plan.to_parquet(temporary, index=False)
-    else:
-        plan.to_csv(temporary, index=False, date_format="%Y-%m-%d %H:%M", float_format="%.4f")
-    temporary.replace(out)
+    write_table(plan, out, float_format="%.4f")
     typer.echo(
         f"requirement written to {out} "
         f"(shrinkage {policy.shrinkage:.0%}, occupancy cap {policy.max_occupancy:.0%})"
