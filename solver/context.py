@@ -1,32 +1,62 @@
 """The CP-SAT model's decision variables, built once and shared by every rule's model face.
 
-For each agent and day the solver chooses one *option* (a shift template, a queue from the agent's
-skills, and where the template has an unpaid break, the break's start inside its window) or nothing
-(rest, or leave when the day is approved leave). Options exist only where they are allowed (skills,
-contract, availability), so most rules are tight domains rather than constraints.
+Two layers of decisions:
+
+- **the day**: for each agent and day, one Boolean per shift template the agent may work (all false:
+  rest, or leave on a day of approved leave). Templates exist only where they are allowed (contract,
+  part-time, availability), so those rules are tight domains rather than constraints;
+- **the placement**: agents working the same template on the same day with the same skills are
+  interchangeable for every rule but coverage, so the model does not say *which* of them takes which
+  queue and break start, only *how many* do (a :class:`ShiftGroup`'s :class:`Placement` counts). The
+  roster read back from a solution hands the placements to the group's members in order. An agent
+  whose own queue matters that day (a pinned cell, or a cell of the previous roster kept for stability)
+  gets a group of their own, so their queue is a decision of its own.
+
+Counting instead of naming removes a large symmetry (which of ten identical agents takes the 11:00
+break) and shrinks the model: on the sample week it has about half the variables of one Boolean per
+agent, day, template, queue and break start.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from ortools.sat.python import cp_model
 
 from solver.problem import ANY_QUEUE, RosterProblem
-from wfm.domain import Agent, AgentId, ShiftCode, ShiftTemplate
+from wfm.domain import Agent, AgentId, CellKind, ShiftCode, ShiftTemplate
 
 BREAK_STEP_MINUTES = 60
 
 
 @dataclass(frozen=True)
-class Option:
-    """One way to work a day: a shift on a queue, with its break (minutes after midnight) if any."""
+class Placement:
+    """One way to work a group's shift: on ``queue``, with the unpaid break from ``break_start``.
 
-    shift: ShiftCode
+    ``count`` is how many of the group's working members take it (a variable, or the group's whole
+    working count when it is the only placement).
+    """
+
     queue: str
     break_start: int | None
+    count: cp_model.LinearExprT
+
+
+@dataclass(frozen=True)
+class ShiftGroup:
+    """Agents interchangeable for one shift on one day: same queues, no queue of their own to keep."""
+
+    day: date
+    shift: ShiftCode
+    members: tuple[AgentId, ...]
+    placements: tuple[Placement, ...]
+
+    @property
+    def queues(self) -> set[str]:
+        return {p.queue for p in self.placements}
 
 
 @dataclass
@@ -35,15 +65,47 @@ class ModelContext:
 
     problem: RosterProblem
     model: cp_model.CpModel
-    options: dict[tuple[AgentId, date], list[tuple[Option, cp_model.IntVar]]]
+    shifts: dict[tuple[AgentId, date], dict[ShiftCode, cp_model.IntVar]]
     works: dict[tuple[AgentId, date], cp_model.LinearExprT]
+    groups: list[ShiftGroup]
     explain: bool = False
     assumptions: dict[int, str] = field(default_factory=dict)
     _guards: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    _group_of: dict[tuple[AgentId, date, ShiftCode], ShiftGroup] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for group in self.groups:
+            for member in group.members:
+                self._group_of[(member, group.day, group.shift)] = group
 
     def shift_on(self, agent_id: AgentId, day: date, shift: ShiftCode) -> cp_model.LinearExprT:
-        """1 when the agent works ``shift`` that day (any queue, any break)."""
-        return sum((var for option, var in self.options.get((agent_id, day), []) if option.shift == shift), 0)
+        """1 when the agent works ``shift`` that day (any queue, any break); 0 if they cannot."""
+        return self.shifts.get((agent_id, day), {}).get(shift, 0)
+
+    def day_shifts(self, agent_id: AgentId, day: date) -> Iterator[tuple[ShiftCode, cp_model.IntVar]]:
+        """The agent's shift Booleans that day (none on a day they cannot work)."""
+        yield from self.shifts.get((agent_id, day), {}).items()
+
+    def on_queue(self, agent_id: AgentId, day: date, shift: ShiftCode, queue: str) -> cp_model.LinearExprT:
+        """1 when the agent works ``shift`` on ``queue`` that day.
+
+        Defined where the queue is the agent's own decision: a group of one (see
+        :func:`individual_days`), or a group whose every placement is on the same queue.
+        """
+        group = self._group_of.get((agent_id, day, shift))
+        if group is None or queue not in group.queues:
+            return 0
+        if group.queues == {queue}:
+            return self.shift_on(agent_id, day, shift)
+        if len(group.members) != 1:
+            raise ValueError(
+                f"{agent_id}'s queue on {day} is decided for their group; list the day in individual_days"
+            )
+        return sum((p.count for p in group.placements if p.queue == queue), 0)
+
+    def decisions(self, agent_id: AgentId, day: date) -> list[cp_model.IntVar]:
+        """The variables that decide this agent-day alone (its shift Booleans)."""
+        return list(self.shifts.get((agent_id, day), {}).values())
 
     def guard(self, key: str, words: str) -> list[cp_model.IntVar]:
         """Enforcement literals for one rule instance: none normally; in explain mode, an assumption.
@@ -97,35 +159,61 @@ def allowed_shifts(problem: RosterProblem, agent: Agent) -> list[ShiftTemplate]:
     return allowed
 
 
-def build_context(problem: RosterProblem, *, explain: bool = False) -> ModelContext:
-    """Create the option variables for every agent and day.
+def individual_days(problem: RosterProblem) -> frozenset[tuple[AgentId, date]]:
+    """Agent-days whose queue is the agent's own decision: pinned shifts, and shifts of the previous
+    roster when re-solving for stability (a change of queue costs there)."""
+    days = {(c.agent_id, c.day) for c in problem.pinned if c.kind is CellKind.SHIFT}
+    if problem.previous is not None and problem.weights.stability_change > 0:
+        days |= {(c.agent_id, c.day) for c in problem.previous.cells if c.kind is CellKind.SHIFT}
+    return frozenset(days)
 
-    In explain mode, days of leave and unavailability also get options, so that the rule keeping
-    the agent off can be an assumption the explanation may name.
+
+def build_context(problem: RosterProblem, *, explain: bool = False) -> ModelContext:
+    """Create the day decisions for every agent and day, and the placements of every shift group.
+
+    In explain mode, days of leave and unavailability also get shift Booleans, so that the rule
+    keeping the agent off can be an assumption the explanation may name.
     """
     model = cp_model.CpModel()
     with_breaks = problem.interval_cover is not None
-    options: dict[tuple[AgentId, date], list[tuple[Option, cp_model.IntVar]]] = defaultdict(list)
+    own = individual_days(problem)
+    shifts: dict[tuple[AgentId, date], dict[ShiftCode, cp_model.IntVar]] = {}
     works: dict[tuple[AgentId, date], cp_model.LinearExprT] = {}
+    members: dict[tuple[date, ShiftCode, tuple[str, ...] | AgentId], list[AgentId]] = defaultdict(list)
     for agent in problem.agents:
-        templates = allowed_shifts(problem, agent)
         queues = problem.skills(agent)
+        templates = allowed_shifts(problem, agent) if queues else []
         for day in problem.days:
             key = (agent.id, day)
             blocked = key in problem.leave or key in problem.unavailable
-            if blocked and not explain:
+            if (blocked and not explain) or not templates:
                 works[key] = 0
                 continue
+            chosen = {t.code: model.new_bool_var(f"shift[{agent.id},{day},{t.code}]") for t in templates}
+            shifts[key] = chosen
+            model.add_at_most_one(chosen.values())
+            works[key] = sum(chosen.values(), 0)
             for template in templates:
-                for queue in queues:
-                    for start in break_starts(template, with_breaks):
-                        name = f"x[{agent.id},{day},{template.code},{queue},{start}]"
-                        options[key].append((Option(template.code, queue, start), model.new_bool_var(name)))
-            variables = [var for _, var in options[key]]
-            if variables:
-                model.add_at_most_one(variables)
-            works[key] = sum(variables, 0)
-    return ModelContext(problem=problem, model=model, options=dict(options), works=works, explain=explain)
+                members[(day, template.code, agent.id if key in own else queues)].append(agent.id)
+    groups = []
+    for (day, code, _), ids in members.items():
+        template = problem.shift(code)
+        working = sum((shifts[(a, day)][code] for a in ids), 0)
+        queues = problem.skills(problem.agent(ids[0]))
+        ways = [(q, b) for q in queues for b in break_starts(template, with_breaks)]
+        placements: tuple[Placement, ...]
+        if len(ways) == 1:
+            placements = (Placement(ways[0][0], ways[0][1], working),)
+        else:
+            tag = f"{day},{code},{ids[0]}"
+            placements = tuple(
+                Placement(q, b, model.new_int_var(0, len(ids), f"placed[{tag},{q},{b}]")) for q, b in ways
+            )
+            model.add(sum((p.count for p in placements), 0) == working)
+        groups.append(ShiftGroup(day, code, tuple(ids), placements))
+    return ModelContext(
+        problem=problem, model=model, shifts=shifts, works=works, groups=groups, explain=explain
+    )
 
 
 def interval_minutes_covered(

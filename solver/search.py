@@ -81,8 +81,24 @@ def add_work_day_variables(ctx: ModelContext) -> None:
         ctx.works[key] = works
 
 
-def _option_vars(ctx: ModelContext) -> dict[tuple[AgentId, date], list[cp_model.IntVar]]:
-    return {key: [var for _, var in options] for key, options in ctx.options.items()}
+def _fixed_outside(
+    ctx: ModelContext, free: set[tuple[AgentId, date]], values: list[int]
+) -> list[tuple[int, int]]:
+    """(variable index, value) for every decision outside the freed agent-days: their shifts, and the
+    placements of every shift group none of whose members is freed."""
+    fixed = [
+        (var.index, values[var.index])
+        for key, shifts in ctx.shifts.items()
+        if key not in free
+        for var in shifts.values()
+    ]
+    for group in ctx.groups:
+        if any((member, group.day) in free for member in group.members):
+            continue
+        for placement in group.placements:
+            if isinstance(placement.count, cp_model.IntVar):
+                fixed.append((placement.count.index, values[placement.count.index]))
+    return fixed
 
 
 def _neighbourhood(
@@ -177,19 +193,13 @@ def solve_in_phases(
     proven = code == cp_model.OPTIMAL
     rng = random.Random(settings.seed)
     size = plan.size
-    cells = _option_vars(ctx)
     steps = improved = 0
     while not proven and incumbent.objective > bound + 1e-6:
         remaining = deadline - time.perf_counter()
         if remaining < 0.2:
             break
         kind, free = _neighbourhood(ctx, size, rng)
-        fixed = [
-            (var.index, incumbent.values[var.index])
-            for key, variables in cells.items()
-            if key not in free
-            for var in variables
-        ]
+        fixed = _fixed_outside(ctx, free, incumbent.values)
         sub = _sub_model(ctx.model, fixed, incumbent.values)
         sub_solver = cp_model.CpSolver()
         sub_solver.parameters.max_time_in_seconds = min(plan.step_s, remaining)

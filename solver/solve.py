@@ -7,9 +7,10 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from solver.context import ModelContext, build_context
 from solver.problem import RosterProblem
@@ -108,25 +109,32 @@ def check_roster(problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Vi
 
 
 def _extract(ctx: ModelContext, solver: cp_model.CpSolver | _Values) -> Roster:
+    """The roster of a solution: each agent-day's shift, and each group's placements handed to the
+    group's working members in order."""
     problem = ctx.problem
     pinned_leave = {
         (c.agent_id, c.day): c.leave_type for c in problem.pinned if c.kind is CellKind.LEAVE and c.leave_type
     }
+    placed: dict[tuple[str, date], RosterCell] = {}
+    for group in ctx.groups:
+        working = [a for a in group.members if solver.value(ctx.shifts[(a, group.day)][group.shift])]
+        slots = [
+            (placement.queue, placement.break_start)
+            for placement in group.placements
+            for _ in range(int(solver.value(placement.count)))
+        ]
+        for agent_id, (queue, break_start) in zip(working, slots, strict=True):
+            placed[(agent_id, group.day)] = RosterCell.working(
+                agent_id, group.day, group.shift, queue, break_start
+            )
     cells = []
     for agent in problem.agents:
         for day in problem.days:
             key = (agent.id, day)
             if key in problem.leave or key in pinned_leave:
                 cells.append(RosterCell.leave(agent.id, day, problem.leave.get(key) or pinned_leave[key]))
-                continue
-            chosen = [option for option, var in ctx.options.get(key, []) if solver.value(var)]
-            if chosen:
-                option = chosen[0]
-                cells.append(
-                    RosterCell.working(agent.id, day, option.shift, option.queue, option.break_start)
-                )
             else:
-                cells.append(RosterCell.rest(agent.id, day))
+                cells.append(placed.get(key) or RosterCell.rest(agent.id, day))
     return Roster(horizon=problem.horizon, cells=tuple(cells))
 
 
@@ -136,8 +144,16 @@ class _Values:
     def __init__(self, values: dict[int, int]) -> None:
         self._values = values
 
-    def value(self, var: cp_model.IntVar) -> int:
-        return self._values.get(var.index, 0)
+    def value(self, expr: cp_model.LinearExprT) -> int:
+        if isinstance(expr, int):
+            return expr
+        if isinstance(expr, cp_model.IntVar):
+            return self._values.get(expr.index, 0)
+        flat = cp_model_helper.FlatIntExpr(expr)  # type: ignore[arg-type]
+        return int(flat.offset) + sum(
+            self._values.get(var.index, 0) * coefficient
+            for var, coefficient in zip(flat.vars, flat.coeffs, strict=True)
+        )
 
 
 def _feasible_first(ctx: ModelContext, settings: SolveSettings) -> _Values | None:
@@ -154,11 +170,10 @@ def _feasible_first(ctx: ModelContext, settings: SolveSettings) -> _Values | Non
     code = first.solve(ctx.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    values: dict[int, int] = {}
-    for options in ctx.options.values():
-        for _, var in options:
-            values[var.index] = int(first.value(var))
-            ctx.model.add_hint(var, values[var.index])
+    values = dict(enumerate(first.response_proto.solution))
+    for index, value in values.items():
+        ctx.model.proto.solution_hint.vars.append(index)
+        ctx.model.proto.solution_hint.values.append(value)
     return _Values(values)
 
 

@@ -37,9 +37,9 @@ class ContractLimits(Rule):
                 continue
             minutes = sum(
                 (
-                    var * problem.shift(option.shift).paid_minutes
+                    var * problem.shift(code).paid_minutes
                     for day in problem.days
-                    for option, var in ctx.options.get((agent.id, day), [])
+                    for code, var in ctx.day_shifts(agent.id, day)
                 ),
                 0,
             )
@@ -100,9 +100,9 @@ class ContractLimits(Rule):
     def _days_from_minutes(ctx: ModelContext, agent: Agent, terms: AgentTerms, days: Any) -> None:
         """Redundant bounds on working days implied by the minute limits (tightens the LP relaxation)."""
         lengths = {
-            ctx.problem.shift(option.shift).paid_minutes
+            ctx.problem.shift(code).paid_minutes
             for day in ctx.problem.days
-            for option, _ in ctx.options.get((agent.id, day), [])
+            for code, _ in ctx.day_shifts(agent.id, day)
         }
         if isinstance(days, int) or not lengths or min(lengths) <= 0:
             return

@@ -151,12 +151,10 @@ class Pinned(Rule):
             key = (cell.agent_id, cell.day)
             words = f"{_name(ctx.problem, cell.agent_id)} is fixed to {cell} on {day_name(cell.day)}"
             if cell.kind is CellKind.SHIFT:
-                chosen = [
-                    var
-                    for option, var in ctx.options.get(key, [])
-                    if option.shift == cell.shift and option.queue == cell.queue
-                ]
-                ctx.add(ctx.model.add(sum(chosen, 0) == 1), f"pin:{cell.agent_id}:{cell.day}", words)
+                chosen = ctx.on_queue(cell.agent_id, cell.day, str(cell.shift), str(cell.queue))
+                if isinstance(chosen, int):
+                    chosen = ctx.model.new_constant(chosen)
+                ctx.add(ctx.model.add(chosen == 1), f"pin:{cell.agent_id}:{cell.day}", words)
             else:
                 works = ctx.works.get(key, 0)
                 if not isinstance(works, int):

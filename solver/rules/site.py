@@ -45,8 +45,8 @@ class ClosingStaff(Rule):
                 (
                     var
                     for agent in problem.agents
-                    for option, var in ctx.options.get((agent.id, day), [])
-                    if option.shift in codes
+                    for code, var in ctx.day_shifts(agent.id, day)
+                    if code in codes
                 ),
                 0,
             )
@@ -106,8 +106,8 @@ class MeetingCover(Rule):
                 (
                     var
                     for agent in problem.agents
-                    for option, var in ctx.options.get((agent.id, day), [])
-                    if option.shift in codes
+                    for code, var in ctx.day_shifts(agent.id, day)
+                    if code in codes
                 ),
                 0,
             )

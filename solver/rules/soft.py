@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
-from ortools.sat.python import cp_model
 
 from solver.context import ModelContext, break_starts, interval_minutes_covered, queue_label
 from solver.problem import RosterProblem
@@ -78,23 +77,27 @@ class Coverage(Rule):
         if not rows:
             return []
         length = rows[0][3]
-        contributions: dict[tuple[str, datetime], list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
-        for (_agent_id, day), options in ctx.options.items():
-            midnight = datetime.combine(day, time())
-            for option, var in options:
-                template = problem.shift(option.shift)
-                first = template.start // length * length
+        contributions: dict[tuple[str, datetime], list[tuple[Any, int, int]]] = defaultdict(list)
+        for group in ctx.groups:
+            midnight = datetime.combine(group.day, time())
+            template = problem.shift(group.shift)
+            first = template.start // length * length
+            for placement in group.placements:
                 for offset in range(first, template.end, length):
                     start = midnight + timedelta(minutes=offset)
-                    minutes = interval_minutes_covered(template, option.break_start, day, start, length)
+                    minutes = interval_minutes_covered(
+                        template, placement.break_start, group.day, start, length
+                    )
                     if minutes:
-                        contributions[(option.queue, start)].append((var, minutes))
+                        contributions[(placement.queue, start)].append(
+                            (placement.count, minutes, len(group.members))
+                        )
         weights = problem.weights
         shallow_terms, deep_terms, surplus_terms = [], [], []
         for queue, start, required, _ in rows:
             parts = contributions.get((queue, start), [])
-            covered = sum((var * minutes for var, minutes in parts), 0)
-            most = sum(minutes for _, minutes in parts)
+            covered = sum((count * minutes for count, minutes, _ in parts), 0)
+            most = sum(minutes * size for _, minutes, size in parts)
             tag = f"{queue},{start:%m%d%H%M}"
             short = model.new_int_var(0, required, f"short[{tag}]")
             surplus = model.new_int_var(0, max(0, most), f"surplus[{tag}]")
@@ -387,15 +390,7 @@ class Stability(Rule):
             if cell.day not in problem.horizon or cell.agent_id not in team:
                 continue
             if cell.kind is CellKind.SHIFT:
-                same = sum(
-                    (
-                        v
-                        for o, v in ctx.options.get(key, [])
-                        if o.shift == cell.shift and o.queue == cell.queue
-                    ),
-                    0,
-                )
-                changed: Any = 1 - same
+                changed: Any = 1 - ctx.on_queue(*key, str(cell.shift), str(cell.queue))
             else:
                 changed = ctx.works.get(key, 0)
             if isinstance(changed, int):
@@ -502,7 +497,12 @@ class PaidHours(Rule):
     def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
         problem = ctx.problem
         minutes = sum(
-            (var * problem.shift(o.shift).paid_minutes for opts in ctx.options.values() for o, var in opts), 0
+            (
+                var * problem.shift(code).paid_minutes
+                for shifts in ctx.shifts.values()
+                for code, var in shifts.items()
+            ),
+            0,
         )
         return [PenaltyTerm(self.name, minutes, problem.weights.paid_minute)]
 

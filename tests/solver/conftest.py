@@ -21,7 +21,7 @@ import pytest
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from solver.context import ModelContext, Option, allowed_shifts, break_starts, build_context
+from solver.context import ModelContext, allowed_shifts, break_starts, build_context
 from solver.problem import ANY_QUEUE, AgentTerms, RosterProblem, ShiftCover
 from solver.rules import REGISTRY, PenaltyTerm, Rule
 from solver.solve import post_rules
@@ -431,41 +431,47 @@ def _post(ctx: ModelContext, keep: Callable[[Rule], bool] | None) -> list[Penalt
     return terms
 
 
-def _matches(option: Option, cell: RosterCell) -> bool:
-    return (
-        option.shift == cell.shift
-        and option.queue == cell.queue
-        and (cell.break_start is None or option.break_start == cell.break_start)
-    )
-
-
 def _fix(ctx: ModelContext, cells: Sequence[RosterCell]) -> None:
-    """Pin the option variables to the roster. A working cell the model has no option for (an unskilled
-    queue, a template the agent may not work, a day of leave outside explain mode) cannot be chosen,
-    so it makes the model infeasible: that is how such rules speak in the model."""
+    """Pin the model's decisions to the roster: each agent-day's shift Booleans, and each shift group's
+    placement counts to how many of its members' cells have that queue (and break start, where a cell
+    gives one). A working cell the model cannot express (an unskilled queue, a template the agent may
+    not work, a day of leave outside explain mode) makes the model infeasible: that is how such rules
+    speak in the model."""
     model = ctx.model
     by_key: dict[tuple[str, date], list[RosterCell]] = defaultdict(list)
     for cell in cells:
         by_key[(cell.agent_id, cell.day)].append(cell)
-    for key, options in ctx.options.items():
-        working = [c for c in by_key.get(key, []) if c.kind is CellKind.SHIFT]
-        for option, var in options:
-            if not any(_matches(option, c) for c in working):
-                model.add(var == 0)
+    for key, shifts in ctx.shifts.items():
+        working = {c.shift for c in by_key.get(key, []) if c.kind is CellKind.SHIFT}
+        for code, var in shifts.items():
+            model.add(var == int(code in working))
     for key, here in by_key.items():
         if key[1] not in ctx.problem.horizon:
             continue
         for cell in here:
-            if cell.kind is CellKind.SHIFT:
-                chosen = [var for option, var in ctx.options.get(key, []) if _matches(option, cell)]
-                if chosen:
-                    model.add(sum(chosen) == 1)
-                else:
-                    model.add_bool_or([])  # no option for this cell: the model cannot roster it
-            else:
+            if cell.kind is not CellKind.SHIFT:
                 works = ctx.works.get(key, 0)
                 if not isinstance(works, int):
                     model.add(works == 0)
+            elif str(cell.shift) not in ctx.shifts.get(key, {}):
+                model.add_bool_or([])  # no decision for this cell: the model cannot roster it
+    for group in ctx.groups:
+        mine = [
+            c
+            for member in group.members
+            for c in by_key.get((member, group.day), [])
+            if c.kind is CellKind.SHIFT and c.shift == group.shift
+        ]
+        if any(c.queue not in group.queues for c in mine):
+            model.add_bool_or([])  # a queue the agent is not skilled for
+        for queue in group.queues:
+            on_queue = [c for c in mine if c.queue == queue]
+            placed = [p for p in group.placements if p.queue == queue]
+            model.add(sum((p.count for p in placed), 0) == len(on_queue))
+            for placement in placed:
+                given = sum(1 for c in on_queue if c.break_start == placement.break_start)
+                if len(placed) > 1 and given:
+                    model.add(placement.count >= given)
 
 
 def _solver() -> cp_model.CpSolver:
