@@ -6,7 +6,7 @@ and holds only domain types and plain values: the solver never sees a storage ta
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -35,10 +35,22 @@ ANY_QUEUE = "*"
 
 
 @dataclass(frozen=True)
+class WeekLimits:
+    """A weekly contract's limits in one calendar week, approved leave credited (``None``: no limit)."""
+
+    min_minutes: int | None = None
+    max_minutes: int | None = None
+    max_days: int | None = None
+
+
+@dataclass(frozen=True)
 class AgentTerms:
     """One agent's limits over the horizon (all optional; ``None`` means no limit).
 
-    Built from the contract by :func:`problem_from_site`, or given directly by a benchmark.
+    Built from the contract by :func:`problem_from_site`, or given directly by a benchmark. ``weeks``
+    holds the weekly contract's limits for each calendar week (keyed by its Monday) lying wholly in
+    the horizon: a weekly contract holds week by week, not only on average over a longer horizon
+    (averaging needs a comprehensive working-hour system, approved separately).
     """
 
     min_minutes: int | None = None
@@ -50,6 +62,7 @@ class AgentTerms:
     min_consecutive_days: int | None = None
     min_consecutive_days_off: int | None = None
     max_consecutive_days: int | None = None
+    weeks: Mapping[date, WeekLimits] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -146,25 +159,44 @@ def _closing(hours: OpeningHours) -> tuple[int | None, ...]:
 
 
 def terms_from_contract(
-    agent: Agent, horizon: PlanningHorizon, rules: RosterRules, *, leave_days: int = 0
+    agent: Agent,
+    horizon: PlanningHorizon,
+    rules: RosterRules,
+    *,
+    leave_days: int | Collection[date] = 0,
 ) -> AgentTerms:
-    """Horizon limits from a weekly contract: days and paid minutes scaled to the horizon's weeks.
+    """Horizon limits from a weekly contract: days and paid minutes scaled to the horizon's weeks, and
+    the weekly limits themselves for each calendar week wholly inside the horizon.
 
-    A day of approved leave is credited with a contract day (``hours_per_week / days_per_week``) and
-    lowers the days to work by one. Consecutive days come from the rules.
+    A day of approved leave (``leave_days``: how many, or which) is credited with a contract day
+    (``hours_per_week / days_per_week``) and lowers the days to work by one, in the horizon and in its
+    week. Consecutive days come from the rules.
     """
     weeks = horizon.days / 7
     contract = agent.contract
     daily_minutes = contract.hours_per_week * 60 / contract.days_per_week
-    credit = leave_days * daily_minutes
-    max_days = max(0, min(horizon.days - leave_days, round(contract.days_per_week * weeks) - leave_days))
+    leave = list(leave_days) if not isinstance(leave_days, int) else []
+    count = leave_days if isinstance(leave_days, int) else len(leave)
+    credit = count * daily_minutes
+    max_days = max(0, min(horizon.days - count, round(contract.days_per_week * weeks) - count))
     low = contract.min_hours_per_week if contract.min_hours_per_week is not None else contract.hours_per_week
     high = contract.max_hours_per_week if contract.max_hours_per_week is not None else contract.hours_per_week
+    limits = {}
+    for monday in week_starts(horizon):
+        if monday not in horizon or monday + timedelta(days=6) not in horizon:
+            continue
+        off = sum(1 for day in leave if monday <= day <= monday + timedelta(days=6))
+        limits[monday] = WeekLimits(
+            min_minutes=max(0, round(low * 60 - off * daily_minutes)),
+            max_minutes=max(0, round(high * 60 - off * daily_minutes)),
+            max_days=max(0, contract.days_per_week - off),
+        )
     return AgentTerms(
         min_minutes=max(0, round(low * 60 * weeks - credit)),
         max_minutes=max(0, round(high * 60 * weeks - credit)),
         max_days=max_days,
         max_consecutive_days=rules.max_consecutive_working_days,
+        weeks=limits,
     )
 
 
@@ -233,7 +265,7 @@ def problem_from_site(
         rules=site.rules,
         terms={
             a.id: terms_from_contract(
-                a, horizon, site.rules, leave_days=sum(1 for key in leave_days if key[0] == a.id)
+                a, horizon, site.rules, leave_days=[day for (who, day) in leave_days if who == a.id]
             )
             for a in site.agents
         },

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from solver.context import ModelContext
-from solver.problem import AgentTerms, RosterProblem
-from solver.rules.base import CellIndex, PenaltyTerm, Rule, Violation
+from solver.problem import AgentTerms, RosterProblem, WeekLimits
+from solver.rules.base import CellIndex, PenaltyTerm, Rule, Violation, day_name
 from wfm.domain import Agent, CellKind, RosterCell
 
 
@@ -78,6 +78,8 @@ class ContractLimits(Rule):
                         f"{key}:max_{code}",
                         f"{agent.name} may work at most {limit} {code} shifts",
                     )
+            for monday, limits in sorted(terms.weeks.items()):
+                self._week(ctx, agent, monday, limits)
             if terms.max_weekends is not None:
                 worked = []
                 for pair in weekends(problem.days):
@@ -95,6 +97,55 @@ class ContractLimits(Rule):
                     f"{agent.name} may work at most {terms.max_weekends} weekends",
                 )
         return []
+
+    @staticmethod
+    def _week(ctx: ModelContext, agent: Agent, monday: date, limits: WeekLimits) -> None:
+        """The weekly contract in the week of ``monday``: its days in the horizon, and the days before
+        the horizon from the published history."""
+        problem, model = ctx.problem, ctx.model
+        days = [monday + timedelta(days=i) for i in range(7)]
+        inside = [d for d in days if d in problem.horizon]
+        worked_before = [
+            c
+            for d in days
+            if d < problem.horizon.start
+            and (c := problem.history_cell(agent.id, d)) is not None
+            and c.kind is CellKind.SHIFT
+            and c.shift is not None
+        ]
+        minutes = sum(
+            (
+                var * problem.shift(code).paid_minutes
+                for day in inside
+                for code, var in ctx.day_shifts(agent.id, day)
+            ),
+            sum(problem.shift(str(c.shift)).paid_minutes for c in worked_before),
+        )
+        count = sum((ctx.works.get((agent.id, d), 0) for d in inside), len(worked_before))
+        if isinstance(minutes, int):  # no day to decide: the limits still hold (or cannot)
+            minutes = model.new_constant(minutes)
+        if isinstance(count, int):
+            count = model.new_constant(count)
+        key = f"contract:{agent.id}:{monday}"
+        week = day_name(monday)
+        if limits.min_minutes is not None:
+            ctx.add(
+                model.add(minutes >= limits.min_minutes),
+                f"{key}:min_minutes",
+                f"{agent.name} must work at least {limits.min_minutes / 60:g} h in the week of {week}",
+            )
+        if limits.max_minutes is not None:
+            ctx.add(
+                model.add(minutes <= limits.max_minutes),
+                f"{key}:max_minutes",
+                f"{agent.name} may work at most {limits.max_minutes / 60:g} h in the week of {week}",
+            )
+        if limits.max_days is not None:
+            ctx.add(
+                model.add(count <= limits.max_days),
+                f"{key}:max_days",
+                f"{agent.name} may work at most {limits.max_days} days in the week of {week}",
+            )
 
     @staticmethod
     def _days_from_minutes(ctx: ModelContext, agent: Agent, terms: AgentTerms, days: Any) -> None:
@@ -153,4 +204,21 @@ class ContractLimits(Rule):
                 )
                 if worked > terms.max_weekends:
                     say(f"works {worked} weekends, at most {terms.max_weekends}")
+            for monday, limits in sorted(terms.weeks.items()):
+                week = [
+                    c
+                    for i in range(7)
+                    if (d := monday + timedelta(days=i)) in problem.horizon or d < problem.horizon.start
+                    if (c := index.get(agent.id, d)) is not None
+                    and c.kind is CellKind.SHIFT
+                    and c.shift is not None
+                ]
+                hours = sum(problem.shift(str(c.shift)).paid_minutes for c in week) / 60
+                where = f"in the week of {day_name(monday)}"
+                if limits.min_minutes is not None and hours * 60 < limits.min_minutes:
+                    say(f"works {hours:g} h {where}, at least {limits.min_minutes / 60:g} h")
+                if limits.max_minutes is not None and hours * 60 > limits.max_minutes:
+                    say(f"works {hours:g} h {where}, at most {limits.max_minutes / 60:g} h")
+                if limits.max_days is not None and len(week) > limits.max_days:
+                    say(f"works {len(week)} days {where}, at most {limits.max_days}")
         return found

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from solver.context import ModelContext
-from solver.problem import RosterProblem, week_starts
+from solver.problem import RosterProblem, is_working, week_starts
 from solver.rules.base import CellIndex, PenaltyTerm, Rule, Violation, day_name
 from wfm.domain import CellKind, RosterCell, ShiftCode
 
@@ -211,11 +211,22 @@ class RestBetweenShifts(Rule):
         return found
 
 
+def _known_before(problem: RosterProblem, agent_id: str) -> list[date]:
+    """The days just before the horizon whose cells the published history gives, oldest first."""
+    days: list[date] = []
+    day = problem.horizon.start - timedelta(days=1)
+    while problem.history_cell(agent_id, day) is not None:
+        days.insert(0, day)
+        day -= timedelta(days=1)
+    return days
+
+
 class MinConsecutive(Rule):
     name = "min_consecutive"
     hard = True
     description = (
-        "Working runs and rest runs at least their contract minimum (runs at the horizon's ends exempt)."
+        "Working runs and rest runs at least their contract minimum; a run reaching beyond what is known "
+        "(before the published history, after the horizon) is exempt."
     )
 
     def applies(self, problem: RosterProblem) -> bool:
@@ -223,12 +234,12 @@ class MinConsecutive(Rule):
 
     def add_to(self, ctx: ModelContext) -> list[PenaltyTerm]:
         problem = ctx.problem
-        days = problem.days
         for agent in problem.agents:
             terms = problem.terms.get(agent.id)
             if terms is None:
                 continue
-            works = [ctx.works.get((agent.id, d), 0) for d in days]
+            timeline = _known_before(problem, agent.id) + list(problem.days)
+            works = [_works_expr(ctx, agent.id, d) for d in timeline]
             for minimum, working, label in (
                 (terms.min_consecutive_days, True, "working days"),
                 (terms.min_consecutive_days_off, False, "days off"),
@@ -236,7 +247,9 @@ class MinConsecutive(Rule):
                 if not minimum or minimum < 2:
                     continue
                 for length in range(1, minimum):
-                    for start in range(1, len(days) - length):
+                    for start in range(1, len(timeline) - length):
+                        if timeline[start + length] not in problem.horizon:
+                            continue  # a run the published history ends is not this roster's
                         inside = works[start : start + length]
                         if working:
                             expr = works[start - 1] + works[start + length] - sum(inside, 0) + length  # type: ignore[operator]
@@ -246,30 +259,37 @@ class MinConsecutive(Rule):
                             continue
                         ctx.add(
                             ctx.model.add(expr >= 1),
-                            f"min_run:{agent.id}:{label}:{days[start]}:{length}",
+                            f"min_run:{agent.id}:{label}:{timeline[start]}:{length}",
                             f"{agent.name} needs at least {minimum} {label} in a row "
-                            f"(from {day_name(days[start])})",
+                            f"(from {day_name(timeline[start])})",
                         )
         return []
 
     def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
         index = CellIndex(problem, cells)
         found = []
-        days = problem.days
         for agent in problem.agents:
             terms = problem.terms.get(agent.id)
             if terms is None:
                 continue
-            pattern = [index.works(agent.id, d) for d in days]
+            timeline = _known_before(problem, agent.id) + list(problem.days)
+            pattern = [
+                index.works(agent.id, d)
+                if d in problem.horizon
+                else is_working(problem.history_cell(agent.id, d))
+                for d in timeline
+            ]
             runs: list[tuple[bool, int, int]] = []
             start = 0
-            for position in range(1, len(days) + 1):
-                if position == len(days) or pattern[position] != pattern[start]:
+            for position in range(1, len(timeline) + 1):
+                if position == len(timeline) or pattern[position] != pattern[start]:
                     runs.append((pattern[start], start, position - start))
                     start = position
             for working, first, length in runs:
-                if first == 0 or first + length == len(days):
+                if first == 0 or first + length == len(timeline):
                     continue
+                if timeline[first + length] not in problem.horizon:
+                    continue  # a run the published history ends is not this roster's
                 minimum = terms.min_consecutive_days if working else terms.min_consecutive_days_off
                 if minimum and length < minimum:
                     label = "working days" if working else "days off"
@@ -277,9 +297,9 @@ class MinConsecutive(Rule):
                         Violation(
                             self.name,
                             f"{agent.name} has {length} {label} in a row from "
-                            f"{day_name(days[first])} (at least {minimum})",
+                            f"{day_name(timeline[first])} (at least {minimum})",
                             agent.id,
-                            days[first],
+                            timeline[first],
                         )
                     )
         return found

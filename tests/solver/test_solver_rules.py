@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from solver import ShiftCover, check_roster
-from solver.problem import AgentTerms, RosterProblem
+from solver.problem import AgentTerms, RosterProblem, WeekLimits
 from solver.rules import HARD_RULES, REGISTRY, rule
 from wfm.domain import (
     BreakWindow,
@@ -282,6 +282,22 @@ def _(kit: Any) -> Case:
     )
 
 
+@case("min_consecutive", "lone_day_off_after_the_published_history")
+def _(kit: Any) -> Case:
+    terms = AgentTerms(min_consecutive_days_off=2)
+    history = kit.cells(kit.problem(start=kit.day(-2), days=2), {"A": "E -", "B": "- -"})
+    p = kit.problem(days=3, terms={"A": terms, "B": terms}, history=history)
+    return _pair(
+        kit,
+        p,
+        {"A": "E E E", "B": "E E E"},
+        {"A": "- E E", "B": "E E E"},
+        agent_id="A",
+        day=kit.day(-1),
+        note="Sunday's rest was published; working Monday leaves it a lone day off",
+    )
+
+
 @case("contract", "too_many_days")
 def _(kit: Any) -> Case:
     terms = AgentTerms(max_days=2)
@@ -328,6 +344,52 @@ def _(kit: Any) -> Case:
         agent_id="A",
         day=None,
         note="Saturday and Sunday of one weekend count once",
+    )
+
+
+@case("contract", "too_many_hours_in_a_week")
+def _(kit: Any) -> Case:
+    terms = AgentTerms(weeks={kit.monday: WeekLimits(max_minutes=540)})
+    p = kit.problem(days=8, terms={"A": terms, "B": terms})
+    return _pair(
+        kit,
+        p,
+        {"A": "E - E - - - - -", "B": "E - - - - - - E"},
+        {"A": "E - - - - - - E", "B": "E - - - - - - E"},
+        agent_id="A",
+        day=None,
+        note="the next Monday is in another week",
+    )
+
+
+@case("contract", "too_few_hours_in_a_week")
+def _(kit: Any) -> Case:
+    terms = AgentTerms(weeks={kit.monday: WeekLimits(min_minutes=2 * 540)})
+    p = kit.problem(days=8, terms={"A": terms, "B": terms})
+    return _pair(
+        kit,
+        p,
+        {"A": "E - - - - - - E", "B": "E E - - - - - -"},
+        {"A": "E - - - - - E E", "B": "E E - - - - - -"},
+        agent_id="A",
+        day=None,
+    )
+
+
+@case("contract", "too_many_days_in_a_week_counting_history")
+def _(kit: Any) -> Case:
+    thursday = kit.day(3)
+    history = kit.cells(kit.problem(), {"A": "E E E", "B": "- - -"})
+    terms = AgentTerms(weeks={kit.monday: WeekLimits(max_days=4)})
+    p = kit.problem(days=4, start=thursday, history=history, terms={"A": terms, "B": terms})
+    return _pair(
+        kit,
+        p,
+        {"A": "E E - -", "B": "E E E E"},
+        {"A": "E - - -", "B": "E E E E"},
+        agent_id="A",
+        day=None,
+        note="Mon-Wed worked before the horizon count in the week",
     )
 
 

@@ -24,7 +24,8 @@ from solver import (
     problem_from_site,
     solve,
 )
-from solver.rules import HARD_RULES
+from solver.problem import WeekLimits
+from solver.rules import HARD_RULES, rule
 from wfm.domain import (
     Agent,
     BreakWindow,
@@ -231,6 +232,40 @@ def test_site_problem_solves_to_a_roster_the_rules_accept(kit: Any) -> None:
         closers = [c for c in roster.cells if c.day == day and c.shift == "late"]
         assert len(closers) >= 2
     assert kit.model_cost(problem, roster.cells) == result.cost_by_rule
+
+
+def test_weekly_contract_holds_in_each_week_with_leave_credited_in_its_own_week(kit: Any) -> None:
+    fortnight = PlanningHorizon(start=kit.monday, days=14)
+    leave = (
+        LeaveRequest(
+            agent_id="A",
+            leave_type=LeaveType.ANNUAL,
+            first_day=kit.day(8),
+            last_day=kit.day(9),
+            status=LeaveStatus.APPROVED,
+        ),
+    )
+    problem = problem_from_site(_site(kit), fortnight, leave=leave)
+    terms = problem.terms["A"]
+    assert terms.weeks == {
+        kit.monday: WeekLimits(min_minutes=2400, max_minutes=2400, max_days=5),
+        kit.day(7): WeekLimits(min_minutes=1440, max_minutes=1440, max_days=3),
+    }
+    assert (terms.min_minutes, terms.max_minutes, terms.max_days) == (3840, 3840, 8)
+    # over the fortnight alone, 6 days then 2 would do; week by week it must be 5 and 3
+    uneven = kit.cells(problem, {"A": "E E E E E E - - ~ ~ E E - -"})
+    found = [str(v) for v in rule("contract").check(problem, uneven) if v.agent_id == "A"]
+    assert found == [
+        "[contract] Ann works 48 h in the week of Mon 16 Jun, at most 40 h",
+        "[contract] Ann works 6 days in the week of Mon 16 Jun, at most 5",
+        "[contract] Ann works 16 h in the week of Mon 23 Jun, at least 24 h",
+    ]
+    result = solve(problem, FAST)
+    assert result.solved and result.roster is not None
+    worked = Counter(
+        (c.day >= kit.day(7)) for c in result.roster.cells if c.agent_id == "A" and c.kind is CellKind.SHIFT
+    )
+    assert worked == {False: 5, True: 3}
 
 
 # --- solve, then check: the property ----------------------------------------------------------------------
