@@ -20,14 +20,14 @@ agent, day, template, queue and break start.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from ortools.sat.python import cp_model
 
 from solver.problem import ANY_QUEUE, RosterProblem
-from wfm.domain import Agent, AgentId, CellKind, ShiftCode, ShiftTemplate
+from wfm.domain import Agent, AgentId, CellKind, RosterCell, ShiftCode, ShiftTemplate
 
 BREAK_STEP_MINUTES = 60
 
@@ -214,6 +214,47 @@ def build_context(problem: RosterProblem, *, explain: bool = False) -> ModelCont
     return ModelContext(
         problem=problem, model=model, shifts=shifts, works=works, groups=groups, explain=explain
     )
+
+
+def roster_decisions(ctx: ModelContext, cells: Iterable[RosterCell]) -> list[tuple[int, int]]:
+    """(variable index, value) of every decision for a roster: each agent-day's shift Booleans, and each
+    shift group's placement counts (how many of its members' cells have that queue and break start).
+
+    The inverse of reading a roster back from a solution. Raises ``ValueError`` for a cell the model
+    cannot express (a template or queue the agent may not work, a break outside its window).
+    """
+    by_key = {
+        (c.agent_id, c.day): c for c in cells if c.kind is CellKind.SHIFT and c.day in ctx.problem.horizon
+    }
+    values = []
+    for key, shifts in ctx.shifts.items():
+        cell = by_key.get(key)
+        for code, var in shifts.items():
+            values.append((var.index, int(cell is not None and cell.shift == code)))
+    for key, cell in by_key.items():
+        if str(cell.shift) not in ctx.shifts.get(key, {}):
+            raise ValueError(f"{cell.agent_id} cannot work {cell.shift} on {cell.day} in this model")
+    for group in ctx.groups:
+        placed = [
+            cell
+            for member in group.members
+            if (cell := by_key.get((member, group.day))) is not None and cell.shift == group.shift
+        ]
+        counts = {(p.queue, p.break_start): 0 for p in group.placements}
+        single = len(group.placements) == 1
+        for cell in placed:
+            way = (
+                (group.placements[0].queue, group.placements[0].break_start)
+                if single and cell.queue == group.placements[0].queue
+                else (str(cell.queue), cell.break_start)
+            )
+            if way not in counts:
+                raise ValueError(f"{cell.agent_id} on {cell.day}: no placement {way} in this model")
+            counts[way] += 1
+        for placement in group.placements:
+            if isinstance(placement.count, cp_model.IntVar):
+                values.append((placement.count.index, counts[(placement.queue, placement.break_start)]))
+    return values
 
 
 def interval_minutes_covered(

@@ -18,18 +18,19 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from solver.context import ModelContext, build_context
+from solver.context import ModelContext, build_context, roster_decisions
 from solver.problem import RosterProblem
 from solver.rules import PenaltyTerm
 from solver.solve import (
     RosterResult,
     SolveSettings,
     _extract,
+    _Values,
     judge,
     parameters_for,
     post_rules,
 )
-from wfm.domain import AgentId
+from wfm.domain import AgentId, Roster
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,27 @@ def _sub_model(base: cp_model.CpModel, fixed: list[tuple[int, int]], hint: list[
     return model
 
 
+def incumbent_of(ctx: ModelContext, roster: Roster, time_limit_s: float = 10.0) -> _Incumbent | None:
+    """A roster as a solution of ``ctx``'s model: every variable's value (the decisions from the
+    roster, the rest completed by CP-SAT) and its objective; ``None`` if the model refuses it."""
+    try:
+        decisions = roster_decisions(ctx, roster.cells)
+    except ValueError:
+        return None
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit_s
+    code = solver.solve(_sub_model(ctx.model, decisions, []))
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return _Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
+
+
+def roster_of(ctx: ModelContext, incumbent: _Incumbent) -> Roster:
+    """The roster an incumbent's variable values describe."""
+    return _extract(ctx, _Values(dict(enumerate(incumbent.values))))
+
+
 def _result(
     ctx: ModelContext,
     incumbent: _Incumbent,
@@ -191,10 +213,25 @@ def solve_in_phases(
     bound = solver.best_objective_bound
     incumbent = _Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
     proven = code == cp_model.OPTIMAL
+    if not proven:
+        incumbent = improve(ctx, incumbent, bound, deadline, settings, plan)
+    return _result(ctx, incumbent, bound, proven, time.perf_counter() - started)
+
+
+def improve(
+    ctx: ModelContext,
+    incumbent: _Incumbent,
+    bound: float,
+    deadline: float,
+    settings: SolveSettings,
+    plan: NeighbourhoodPlan,
+) -> _Incumbent:
+    """The neighbourhood loop: free part of the roster, fix the rest to the incumbent, re-solve, keep
+    what is no worse; until ``deadline`` (``time.perf_counter()``) or the incumbent meets ``bound``."""
     rng = random.Random(settings.seed)
     size = plan.size
     steps = improved = 0
-    while not proven and incumbent.objective > bound + 1e-6:
+    while incumbent.objective > bound + 1e-6:
         remaining = deadline - time.perf_counter()
         if remaining < 0.2:
             break
@@ -231,4 +268,4 @@ def solve_in_phases(
         else:
             size = max(plan.min_size, size * plan.shrink)
     logger.info("%d neighbourhoods, %d improving; final size %.2f", steps, improved, size)
-    return _result(ctx, incumbent, bound, proven, time.perf_counter() - started)
+    return incumbent

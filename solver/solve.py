@@ -178,8 +178,21 @@ def _feasible_first(ctx: ModelContext, settings: SolveSettings) -> _Values | Non
 
 
 def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> RosterResult:
-    """Build the model from every rule, solve it, and report the roster with its costs by rule."""
+    """Build the model from every rule, solve it, and report the roster with its costs by rule.
+
+    A long horizon with a large team is solved week by week (:func:`solver.windows.solve_by_weeks`),
+    anything else as one model of the whole horizon (:func:`solve_whole`).
+    """
+    from solver.windows import should_split, solve_by_weeks
+
     settings = settings or SolveSettings()
+    if should_split(problem):
+        return solve_by_weeks(problem, settings)
+    return solve_whole(problem, settings)
+
+
+def solve_whole(problem: RosterProblem, settings: SolveSettings) -> RosterResult:
+    """One model of the whole horizon: every rule, a feasible roster first, then the optimisation."""
     started = time.perf_counter()
     ctx = build_context(problem)
     terms = post_rules(ctx)

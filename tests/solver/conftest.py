@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from solver.context import ModelContext, allowed_shifts, break_starts, build_context
-from solver.problem import ANY_QUEUE, AgentTerms, RosterProblem, ShiftCover
+from solver.problem import ANY_QUEUE, AgentTerms, RosterProblem, ShiftCover, WeekLimits
 from solver.rules import REGISTRY, PenaltyTerm, Rule
 from solver.solve import post_rules
 from wfm.domain import (
@@ -213,10 +213,11 @@ class Kit:
 
     # --- random instances (hypothesis) -----------------------------------------------------------------
 
-    def problems(self) -> st.SearchStrategy[RosterProblem]:
-        """Small random problems: 2-5 agents, 3-7 days, 1-3 templates, contract terms that are not too
-        tight, some leave, unavailability, requests, cover, pins, history and a previous roster."""
-        return _problems(self)
+    def problems(self, days: tuple[int, int] = (3, 7)) -> st.SearchStrategy[RosterProblem]:
+        """Small random problems: 2-5 agents, 3-7 days (or ``days``), 1-3 templates, contract terms
+        that are not too tight, some leave, unavailability, requests, cover, pins, history and a
+        previous roster."""
+        return _problems(self, days)
 
     def rosters(self, problem: RosterProblem) -> st.SearchStrategy[tuple[RosterCell, ...]]:
         """Random rosters a scheduler could type for ``problem``: a cell per agent and day (rest or
@@ -232,8 +233,8 @@ POOL = {
 
 
 @st.composite
-def _problems(draw: st.DrawFn, kit: Kit) -> RosterProblem:
-    days = draw(st.integers(3, 7), label="days")
+def _problems(draw: st.DrawFn, kit: Kit, day_range: tuple[int, int] = (3, 7)) -> RosterProblem:
+    days = draw(st.integers(*day_range), label="days")
     start = MONDAY + timedelta(days=draw(st.integers(0, 6), label="start weekday"))
     horizon = PlanningHorizon(start=start, days=days)
     codes = draw(st.lists(st.sampled_from(sorted(POOL)), min_size=1, max_size=3, unique=True), label="shifts")
@@ -270,6 +271,7 @@ def _problems(draw: st.DrawFn, kit: Kit) -> RosterProblem:
         meeting=draw(st.sampled_from([None, MeetingRule()]), label="meeting"),
     )
     terms: dict[str, AgentTerms] = {}
+    week_of_start = start - timedelta(days=start.weekday())
     for agent in agents:
         if not draw(st.booleans(), label="terms"):
             continue
@@ -285,6 +287,16 @@ def _problems(draw: st.DrawFn, kit: Kit) -> RosterProblem:
             min_consecutive_days=draw(st.sampled_from([None, None, 2]), label="min run"),
             min_consecutive_days_off=draw(st.sampled_from([None, None, 2]), label="min run off"),
             max_consecutive_days=draw(st.sampled_from([None, 3, 5]), label="agent max consecutive"),
+            weeks=draw(
+                st.sampled_from(
+                    [
+                        {},
+                        {week_of_start: WeekLimits(max_days=3)},
+                        {week_of_start: WeekLimits(min_minutes=540, max_minutes=3 * 540)},
+                    ]
+                ),
+                label="weekly limits",
+            ),
         )
     agent_days = [(a.id, d) for a in agents for d in horizon.dates]
     leave_keys = draw(st.lists(st.sampled_from(agent_days), max_size=3, unique=True), label="leave")

@@ -1,0 +1,146 @@
+"""A long horizon week by week: the weeks' relaxations bound the whole problem from below, and rosters
+of successive rolling weeks join into a roster the whole problem's rules accept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from solver import RosterStatus, SolveSettings, check_roster
+from solver.problem import AgentTerms, WeekLimits
+from solver.rules import HARD_RULES
+from solver.solve import solve_whole
+from solver.windows import (
+    capacity,
+    relaxed_window,
+    rolling_window,
+    should_split,
+    solve_by_weeks,
+    week_windows,
+)
+from wfm.domain import LeaveType, RosterRules
+
+HARD = {unit.name for unit in HARD_RULES}
+SETTINGS = SolveSettings(time_limit_s=1.0, workers=2, seed=0)
+PROPERTY = settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _hard(problem: Any, cells: Any) -> list[Any]:
+    return [v for v in check_roster(problem, cells) if v.rule in HARD]
+
+
+def test_windows_are_the_calendar_weeks_of_the_horizon(kit: Any) -> None:
+    problem = kit.problem(days=12, start=kit.day(2))  # Wednesday to the next Sunday but one
+    windows = week_windows(problem)
+    assert [(w[0], len(w)) for w in windows] == [(kit.day(2), 5), (kit.day(7), 7)]
+
+
+def test_capacity_counts_open_days_rest_days_and_the_weekly_contract(kit: Any) -> None:
+    terms = {"A": AgentTerms(weeks={kit.day(7): WeekLimits(max_days=3, max_minutes=1000)})}
+    problem = kit.problem(
+        "AB",
+        days=14,
+        rules=RosterRules(min_closing_staff=0, meeting=None, rest_days_per_week=2),
+        terms=terms,
+        leave={("A", kit.day(1)): LeaveType.SICK},
+    )
+    ann, bo = problem.agents
+    first_week = problem.days[:7]
+    assert capacity(problem, bo, first_week) == (5, 5 * 540)  # two rest days, 9-hour shifts
+    assert capacity(problem, ann, first_week) == (5, 5 * 540)  # six open days, still two rest days
+    assert capacity(problem, ann, problem.days[7:]) == (3, 1000)  # the week's contract
+    assert capacity(problem, ann, problem.days[:3]) == (2, 2 * 540)  # Tuesday is sick leave
+
+
+def test_relaxed_week_keeps_its_weekly_limits_and_drops_what_reaches_outside(kit: Any) -> None:
+    history = kit.cells(kit.problem(start=kit.day(-1), days=1), {"A": "L", "B": "-"})
+    terms = {
+        "A": AgentTerms(
+            min_minutes=10 * 540, max_minutes=10 * 540, weeks={kit.day(7): WeekLimits(max_days=5)}
+        )
+    }
+    problem = kit.problem(days=14, terms=terms, history=history)
+    first, second = (relaxed_window(problem, w) for w in week_windows(problem))
+    assert first.history == problem.history and second.history == ()
+    assert first.weights.fairness_late == 0 and first.weights.fairness_weekend == 0
+    # week 2 can hold at most 5 days (rest days), so week 1 must hold at least 5 of the 10
+    assert first.terms["A"].min_minutes == 5 * 540
+    assert first.terms["A"].weeks == {} and second.terms["A"].weeks == {kit.day(7): WeekLimits(max_days=5)}
+    assert first.terms["A"].max_minutes == 10 * 540  # the horizon's maximum is still a valid bound
+
+
+def test_rolling_week_carries_the_days_before_it_and_what_is_left(kit: Any) -> None:
+    terms = {"A": AgentTerms(min_minutes=6 * 540, max_minutes=8 * 540, max_weekends=1)}
+    problem = kit.problem(days=14, terms=terms)
+    week1, week2 = week_windows(problem)
+    done = kit.cells(problem, {"A": "E E E E E L L - - - - - - -", "B": "- - - - - - - - - - - - - -"})
+    done = tuple(c for c in done if c.day in week1)
+    rolling = rolling_window(problem, week2, done)
+    assert set(rolling.history) == set(done)
+    left = rolling.terms["A"]
+    assert (left.min_minutes, left.max_minutes, left.max_weekends) == (0, 540, 0)
+
+
+@PROPERTY
+@given(data=st.data())
+def test_relaxed_weeks_are_relaxations_of_the_whole_problem(kit: Any, data: st.DataObject) -> None:
+    """A roster of the whole horizon, cut to each week, keeps every hard rule of the week's relaxation
+    and costs no less in all than the weeks' relaxations charge for it; the weeks' proven bounds add
+    up to no more than the whole problem's optimum."""
+    problem = data.draw(kit.problems(days=(8, 15)), label="problem")
+    whole = solve_whole(problem, SETTINGS)
+    if not whole.solved:
+        return
+    assert whole.roster is not None
+    charged = 0
+    bounds = 0.0
+    for window in week_windows(problem):
+        relaxed = relaxed_window(problem, window)
+        cut = tuple(c for c in whole.roster.cells if c.day in window)
+        assert _hard(relaxed, cut) == [], window
+        assert kit.model_accepts(relaxed, cut)
+        charged += sum(v.cost for v in check_roster(relaxed, cut))
+        part = solve_whole(relaxed, SETTINGS)
+        assert part.solved and part.lower_bound is not None
+        bounds += part.lower_bound
+    assert charged <= whole.objective
+    if whole.status is RosterStatus.OPTIMAL:
+        assert bounds <= whole.objective + 1e-6
+
+
+@PROPERTY
+@given(data=st.data())
+def test_week_by_week_roster_keeps_every_hard_rule_of_the_whole_problem(
+    kit: Any, data: st.DataObject
+) -> None:
+    problem = data.draw(kit.problems(days=(8, 15)), label="problem")
+    result = solve_by_weeks(problem, SETTINGS)
+    if not result.solved:
+        assert solve_whole(problem, SETTINGS).status is not RosterStatus.OPTIMAL
+        return
+    assert result.roster is not None
+    assert result.roster.missing_cells([a.id for a in problem.agents]) == []
+    assert _hard(problem, result.roster.cells) == []
+    assert result.objective == sum(v.cost for v in check_roster(problem, result.roster.cells))
+    if result.lower_bound is not None:
+        assert result.lower_bound <= result.objective + 1e-6
+        whole = solve_whole(problem, SETTINGS)
+        if whole.status is RosterStatus.OPTIMAL:
+            assert result.lower_bound <= whole.objective + 1e-6
+
+
+def test_only_long_horizons_with_a_large_team_are_split(kit: Any) -> None:
+    cover = kit.requirement([("chat", datetime.combine(kit.monday, datetime.min.time()).replace(hour=9), 1)])
+    team = [kit.agent(f"A{i:03d}") for i in range(120)]
+    assert should_split(kit.problem(team, days=14, queues=("chat",), interval_cover=cover))
+    assert not should_split(kit.problem(team, days=7, queues=("chat",), interval_cover=cover))
+    assert not should_split(kit.problem(team[:20], days=14, queues=("chat",), interval_cover=cover))
+    assert not should_split(kit.problem(team, days=14, queues=("chat",)))
