@@ -160,12 +160,17 @@ class RestBetweenShifts(Rule):
         pairs = _forbidden_pairs(problem)
         if not pairs:
             return []
+        # one row per yesterday's shift: it, or any shift it bans today (at most one shift a day, so the
+        # rows say exactly what the pairs say, with far fewer constraints)
+        banned: dict[ShiftCode, list[ShiftCode]] = {}
+        for first, second in pairs:
+            banned.setdefault(first, []).append(second)
         days = problem.days
         for agent in problem.agents:
             for index, day in enumerate(days):
                 yesterday = day - timedelta(days=1)
-                for (first, second), words in pairs.items():
-                    today = ctx.shift_on(agent.id, day, second)
+                for first, seconds in banned.items():
+                    today = sum((ctx.shift_on(agent.id, day, second) for second in seconds), 0)
                     if isinstance(today, int):
                         continue
                     if index == 0:
@@ -175,7 +180,8 @@ class RestBetweenShifts(Rule):
                         ctx.add(
                             ctx.model.add(today == 0),
                             f"succession:{agent.id}:{day}",
-                            f"{agent.name} worked {first} on {day_name(yesterday)}: {words}",
+                            f"{agent.name} worked {first} on {day_name(yesterday)}: "
+                            + "; ".join(pairs[(first, second)] for second in seconds),
                         )
                         continue
                     before = ctx.shift_on(agent.id, yesterday, first)
@@ -184,7 +190,8 @@ class RestBetweenShifts(Rule):
                     ctx.add(
                         ctx.model.add(before + today <= 1),
                         f"succession:{agent.id}:{day}",
-                        f"{agent.name} on {day_name(yesterday)} and {day_name(day)}: {words}",
+                        f"{agent.name} on {day_name(yesterday)} and {day_name(day)}: "
+                        + "; ".join(pairs[(first, second)] for second in seconds),
                     )
         return []
 
