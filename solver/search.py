@@ -13,12 +13,15 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from solver.context import ModelContext, build_context, roster_decisions
+from solver.context import ModelContext, allowed_shifts, build_context, roster_decisions
 from solver.problem import RosterProblem
 from solver.rules import PenaltyTerm
 from solver.solve import (
@@ -102,25 +105,184 @@ def _fixed_outside(
     return fixed
 
 
+KINDS = ("agents", "window", "agents_window", "related", "hot")
+"""Neighbourhoods: some agents over every day; every agent over a window of days; some agents over a
+window; agents who can work the same shifts and queues as a chosen one, over a window; agents who could
+mend a costly part of the roster (a short interval, a missed request), over a window around it."""
+
+
+def _similar(ctx: ModelContext, seed: AgentId) -> list[AgentId]:
+    """Agents by how much of ``seed``'s work they could take (shared shifts and queues), most first."""
+    problem = ctx.problem
+
+    def able(agent_id: AgentId) -> set[tuple[str, str]]:
+        agent = problem.agent(agent_id)
+        return {(t.code, q) for t in allowed_shifts(problem, agent) for q in problem.skills(agent)}
+
+    mine = able(seed)
+    others = [a.id for a in problem.agents if a.id != seed]
+    return sorted(others, key=lambda a: -len(mine & able(a)))
+
+
 def _neighbourhood(
-    ctx: ModelContext, size: float, rng: random.Random
-) -> tuple[str, set[tuple[AgentId, date]]]:
-    """A kind of neighbourhood and the agent-days it frees (about ``size`` of all of them)."""
+    ctx: ModelContext,
+    kind: str,
+    size: float,
+    rng: random.Random,
+    hot: list[tuple[AgentId, date]] | None = None,
+) -> set[tuple[AgentId, date]]:
+    """The agent-days a neighbourhood of ``kind`` frees: about ``size`` of all of them. ``hot`` are the
+    agent-days behind a costly part of the roster (for ``"hot"``)."""
     agents = [agent.id for agent in ctx.problem.agents]
     days = list(ctx.problem.days)
-    kind = rng.choice(("agents", "window", "agents_window"))
+
+    def window(share: float, around: date | None = None) -> list[date]:
+        width = min(len(days), max(2, round(share * len(days))))
+        if around is None:
+            first = rng.randrange(0, len(days) - width + 1)
+        else:
+            middle = days.index(around) - width // 2
+            first = min(max(0, middle + rng.randint(-1, 1)), len(days) - width)
+        return days[first : first + width]
+
+    if kind == "hot" and hot:
+        share = size**0.5
+        able = sorted({a for a, _ in hot})
+        count = min(len(agents), max(2, round(share * len(agents))))
+        chosen = rng.sample(able, min(len(able), count))
+        if len(chosen) < count:
+            chosen += rng.sample([a for a in agents if a not in chosen], count - len(chosen))
+        return {(a, d) for a in chosen for d in window(share, rng.choice(hot)[1])}
+
     if kind == "agents":
-        chosen = rng.sample(agents, max(1, round(size * len(agents))))
-        return kind, {(a, d) for a in chosen for d in days}
+        chosen = rng.sample(agents, min(len(agents), max(2, round(size * len(agents)))))
+        return {(a, d) for a in chosen for d in days}
     if kind == "window":
-        width = max(2, round(size * len(days)))
-        first = rng.randrange(0, max(1, len(days) - width + 1))
-        return kind, {(a, d) for a in agents for d in days[first : first + width]}
+        return {(a, d) for a in agents for d in window(size)}
     share = size**0.5
-    chosen = rng.sample(agents, max(1, round(share * len(agents))))
-    width = max(2, round(share * len(days)))
-    first = rng.randrange(0, max(1, len(days) - width + 1))
-    return kind, {(a, d) for a in chosen for d in days[first : first + width]}
+    count = min(len(agents), max(2, round(share * len(agents))))
+    if kind == "related":
+        seed = rng.choice(agents)
+        pool = _similar(ctx, seed)[: max(count, 2 * count)]
+        chosen = [seed, *rng.sample(pool, min(len(pool), count - 1))]
+    else:
+        chosen = rng.sample(agents, count)
+    return {(a, d) for a in chosen for d in window(share)}
+
+
+def _constraint_variables(constraint: Any) -> set[int]:
+    """The variable indices a constraint reads (literals and linear expressions alike)."""
+    found: set[int] = {ref if ref >= 0 else -ref - 1 for ref in constraint.enforcement_literal}
+    if constraint.has_linear():
+        found.update(constraint.linear.vars)
+    elif constraint.has_lin_max():
+        found.update(constraint.lin_max.target.vars)
+        for expr in constraint.lin_max.exprs:
+            found.update(expr.vars)
+    else:
+        for kind in ("at_most_one", "exactly_one", "bool_or", "bool_and"):
+            if getattr(constraint, f"has_{kind}")():
+                found.update(ref if ref >= 0 else -ref - 1 for ref in getattr(constraint, kind).literals)
+                break
+        else:
+            raise ValueError(f"constraint kind not handled by the neighbourhood search: {constraint}")
+    return found
+
+
+class SubModels:
+    """Small models of one neighbourhood: the freed decisions, the constraints they touch, nothing else.
+
+    A neighbourhood frees some decision variables; every other decision keeps the incumbent's value.
+    Auxiliary variables (shortage, surplus, spreads, flags) in a constraint with a freed decision are
+    freed too; every constraint reading a freed variable is kept, with its other variables fixed to the
+    incumbent; the rest are left out, since they read only fixed values the incumbent already
+    satisfies. So a few agents' worth of constraints reach CP-SAT instead of the whole model, and its
+    presolve takes milliseconds rather than a large share of each step.
+    """
+
+    def __init__(self, ctx: ModelContext) -> None:
+        proto = ctx.model.proto
+        self.source = ctx.model
+        self.variables = [_constraint_variables(c) for c in proto.constraints]
+        self.reading: dict[int, list[int]] = {}
+        for index, variables in enumerate(self.variables):
+            for var in variables:
+                self.reading.setdefault(var, []).append(index)
+        self.decisions = {var.index for shifts in ctx.shifts.values() for var in shifts.values()} | {
+            p.count.index
+            for group in ctx.groups
+            for p in group.placements
+            if isinstance(p.count, cp_model.IntVar)
+        }
+        self.objective = set(proto.objective.vars)
+        self.coefficients = list(zip(proto.objective.vars, proto.objective.coeffs, strict=True))
+        self.upper = [variable.domain[len(variable.domain) - 1] for variable in proto.variables]
+        self.owners: dict[int, list[tuple[AgentId, date]]] = {}
+        for key, shifts in ctx.shifts.items():
+            for shift_var in shifts.values():
+                self.owners[shift_var.index] = [key]
+        for group in ctx.groups:
+            for placement in group.placements:
+                if isinstance(placement.count, cp_model.IntVar):
+                    self.owners[placement.count.index] = [(m, group.day) for m in group.members]
+        self.empty = cp_model.CpModel()
+        for variable in proto.variables:
+            self.empty.proto.variables.add().copy_from(variable)
+        self.empty.proto.objective.copy_from(proto.objective)
+
+    def model(self, free: set[int], values: list[int]) -> tuple[cp_model.CpModel, set[int]]:
+        """The neighbourhood's model (``free`` decision variables, the rest fixed to ``values``) and the
+        variables it may change; only those are to be read from its solution (see :meth:`merge`)."""
+        aux = {
+            var
+            for decision in free
+            for index in self.reading.get(decision, ())
+            for var in self.variables[index]
+            if var not in self.decisions
+        }
+        loose = free | aux
+        kept = sorted({index for var in loose for index in self.reading.get(var, ())})
+        sub = self.empty.clone()
+        constraints = self.source.proto.constraints
+        for index in kept:
+            sub.proto.constraints.add().copy_from(constraints[index])
+        pinned = {var for index in kept for var in self.variables[index]} | self.objective
+        variables = sub.proto.variables
+        for var in pinned - loose:
+            domain = variables[var].domain
+            domain.clear()
+            domain.extend([values[var], values[var]])
+        sub.proto.solution_hint.vars.extend(range(len(values)))
+        sub.proto.solution_hint.values.extend(values)
+        return sub, loose
+
+    def hot_spot(self, values: list[int], rng: random.Random) -> list[tuple[AgentId, date]]:
+        """Agent-days behind one costly part of the incumbent, picked with probability by cost: the
+        decisions read by a constraint on a penalty variable that costs something (a short interval, a
+        missed request), or the decision itself when the objective reads it directly."""
+        costs = []
+        for var, coefficient in self.coefficients:
+            value = values[var]
+            cost = coefficient * value if coefficient > 0 else -coefficient * (self.upper[var] - value)
+            if cost > 0:
+                costs.append((var, cost))
+        if not costs:
+            return []
+        (var,) = rng.choices([v for v, _ in costs], weights=[c for _, c in costs])
+        found = list(self.owners.get(var, []))
+        for index in self.reading.get(var, ()):
+            for other in self.variables[index]:
+                found += self.owners.get(other, [])
+        return found
+
+    @staticmethod
+    def merge(values: list[int], solution: Sequence[int], loose: set[int]) -> list[int]:
+        """The incumbent with the neighbourhood's solution in place of the variables it could change
+        (the sub-model leaves out constraints on the others, so its values for them mean nothing)."""
+        merged = list(values)
+        for var in loose:
+            merged[var] = solution[var]
+        return merged
 
 
 def _sub_model(base: cp_model.CpModel, fixed: list[tuple[int, int]], hint: list[int]) -> cp_model.CpModel:
@@ -227,45 +389,55 @@ def improve(
     plan: NeighbourhoodPlan,
 ) -> _Incumbent:
     """The neighbourhood loop: free part of the roster, fix the rest to the incumbent, re-solve, keep
-    what is no worse; until ``deadline`` (``time.perf_counter()``) or the incumbent meets ``bound``."""
+    what is no worse; until ``deadline`` (``time.perf_counter()``) or the incumbent meets ``bound``.
+
+    Each round solves one neighbourhood per worker at once (one CP-SAT worker each: the neighbourhoods
+    are small) and keeps the best. Each kind of neighbourhood keeps its own size: it grows after a
+    neighbourhood solved to optimality within the step time and shrinks after one that was not.
+    """
     rng = random.Random(settings.seed)
-    size = plan.size
+    sizes = dict.fromkeys(KINDS, plan.size)
+    models = SubModels(ctx)
     steps = improved = 0
-    while incumbent.objective > bound + 1e-6:
-        remaining = deadline - time.perf_counter()
-        if remaining < 0.2:
-            break
-        kind, free = _neighbourhood(ctx, size, rng)
-        fixed = _fixed_outside(ctx, free, incumbent.values)
-        sub = _sub_model(ctx.model, fixed, incumbent.values)
-        sub_solver = cp_model.CpSolver()
-        sub_solver.parameters.max_time_in_seconds = min(plan.step_s, remaining)
-        sub_solver.parameters.num_workers = settings.workers
-        sub_solver.parameters.random_seed = rng.randrange(1 << 30)
-        step_started = time.perf_counter()
-        sub_code = sub_solver.solve(sub)
-        steps += 1
-        logger.debug(
-            "neighbourhood %s size %.2f: %s in %.2f s (%s vs %d)",
-            kind,
-            size,
-            sub_solver.status_name(sub_code),
-            time.perf_counter() - step_started,
-            sub_solver.objective_value,
-            incumbent.objective,
-        )
-        if sub_code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            value = round(sub_solver.objective_value)
-            if value <= incumbent.objective:
-                if value < incumbent.objective:
+    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
+        while incumbent.objective > bound + 1e-6:
+            remaining = deadline - time.perf_counter()
+            if remaining < 0.1:
+                break
+            tasks = []
+            for _ in range(settings.workers):
+                kind = rng.choice(KINDS)
+                hot = models.hot_spot(incumbent.values, rng) if kind == "hot" else None
+                free = _neighbourhood(ctx, kind, sizes[kind], rng, hot)
+                fixed = {index for index, _ in _fixed_outside(ctx, free, incumbent.values)}
+                sub, loose = models.model(models.decisions - fixed, incumbent.values)
+                solver = cp_model.CpSolver()
+                solver.parameters.max_time_in_seconds = max(0.05, min(plan.step_s, remaining))
+                solver.parameters.num_workers = 1
+                solver.parameters.random_seed = rng.randrange(1 << 30)
+                solver.parameters.cp_model_probing_level = 0
+                solver.parameters.symmetry_level = 0
+                solver.parameters.linearization_level = 2  # ~10x faster to a proven optimum here
+                tasks.append((kind, loose, solver, pool.submit(solver.solve, sub)))
+            best: _Incumbent | None = None
+            for kind, loose, solver, future in tasks:
+                code = future.result()
+                steps += 1
+                if code == cp_model.OPTIMAL:
+                    sizes[kind] = min(plan.max_size, sizes[kind] * plan.grow)
+                else:
+                    sizes[kind] = max(plan.min_size, sizes[kind] * plan.shrink)
+                if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    continue
+                value = round(solver.objective_value)
+                if value <= (best or incumbent).objective:
+                    solution = list(solver.response_proto.solution)
+                    best = _Incumbent(SubModels.merge(incumbent.values, solution, loose), value)
+                    logger.debug("neighbourhood %s (size %.2f): %d", kind, sizes[kind], value)
+            if best is not None:
+                if best.objective < incumbent.objective:
                     improved += 1
-                    logger.info(
-                        "neighbourhood %s (size %.2f): %d -> %d", kind, size, incumbent.objective, value
-                    )
-                incumbent = _Incumbent(list(sub_solver.response_proto.solution), value)
-        if sub_code == cp_model.OPTIMAL:
-            size = min(plan.max_size, size * plan.grow)
-        else:
-            size = max(plan.min_size, size * plan.shrink)
-    logger.info("%d neighbourhoods, %d improving; final size %.2f", steps, improved, size)
+                    logger.info("neighbourhoods: %d -> %d", incumbent.objective, best.objective)
+                incumbent = best
+    logger.info("%d neighbourhoods, %d improving; sizes %s", steps, improved, sizes)
     return incumbent
