@@ -1,11 +1,16 @@
 """Search in two phases: CP-SAT on the whole model, then a large-neighbourhood loop over the roster.
 
 The first phase solves the full model (every rule's model face) for a share of the time and keeps its
-proven lower bound. The second phase repeatedly frees part of the roster -- some agents over every
-day, every agent over a window of days, or some agents over a window -- fixes everything else to the
-best roster so far, hints that roster, and re-solves the small model. A neighbourhood solved to
+proven lower bound. The second phase (:func:`improve`) repeatedly frees part of the roster -- some
+agents over every day, every agent over a window of days, some agents over a window, agents who can
+do the same work, or the agents behind a costly part of the roster -- fixes everything else to the
+best roster so far, and re-solves a small model holding only the constraints the freed part touches
+(:class:`SubModels`), one neighbourhood per worker at a time. A kind of neighbourhood solved to
 optimality grows; one that runs out of time shrinks. The roster is judged at the end by the rules'
 check faces, exactly as :func:`solver.solve.solve` judges its own.
+
+Used for the Curtois benchmark (:mod:`solver.benchmarks.curtois_problem`) and to polish a long horizon
+solved week by week (:mod:`solver.windows`).
 """
 
 from __future__ import annotations

@@ -121,6 +121,56 @@ class CurtoisInstance:
         raise KeyError(shift_id)
 
 
+def replicated(instance: CurtoisInstance, copies: int) -> CurtoisInstance:
+    """A larger instance of the same family: every employee ``copies`` times (with their days off and
+    requests), every cover requirement times ``copies``.
+
+    Running a roster of ``instance`` on every copy gives a roster of the new instance costing exactly
+    ``copies`` times as much, so ``copies x`` the best-known value bounds its optimum from above.
+    """
+    if copies < 1:
+        raise ValueError("copies: must be 1 or more")
+
+    def copy_id(employee: str, k: int) -> str:
+        return employee if k == 0 else f"{employee}_{k + 1}"
+
+    staff = tuple(
+        CurtoisStaff(
+            id=copy_id(member.id, k),
+            max_shifts=dict(member.max_shifts),
+            max_total_minutes=member.max_total_minutes,
+            min_total_minutes=member.min_total_minutes,
+            max_consecutive_shifts=member.max_consecutive_shifts,
+            min_consecutive_shifts=member.min_consecutive_shifts,
+            min_consecutive_days_off=member.min_consecutive_days_off,
+            max_weekends=member.max_weekends,
+        )
+        for k in range(copies)
+        for member in instance.staff
+    )
+
+    def requests(rows: tuple[CurtoisRequest, ...]) -> tuple[CurtoisRequest, ...]:
+        return tuple(
+            CurtoisRequest(copy_id(r.employee, k), r.day, r.shift, r.weight)
+            for k in range(copies)
+            for r in rows
+        )
+
+    return CurtoisInstance(
+        name=f"{instance.name}x{copies}",
+        days=instance.days,
+        shifts=instance.shifts,
+        staff=staff,
+        days_off={copy_id(e, k): days for k in range(copies) for e, days in instance.days_off.items()},
+        on_requests=requests(instance.on_requests),
+        off_requests=requests(instance.off_requests),
+        cover=tuple(
+            CurtoisCover(c.day, c.shift, c.requirement * copies, c.under_weight, c.over_weight)
+            for c in instance.cover
+        ),
+    )
+
+
 # --- best-known objective values ----------------------------------------------------------------------
 
 BEST_KNOWN: Mapping[str, int] = {

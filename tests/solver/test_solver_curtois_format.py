@@ -27,6 +27,7 @@ from solver.benchmarks.curtois import (
     best_known,
     evaluate,
     parse_instance,
+    replicated,
 )
 from wfm.errors import InputError
 
@@ -180,6 +181,21 @@ def test_instance1_hand_built_feasible_roster(instance1: CurtoisInstance) -> Non
     assert result.objective == 1732
     assert result.hard_violations == []
     assert result.feasible
+
+
+def test_replicated_instance_costs_each_copy_of_a_roster_once_per_copy(instance1: CurtoisInstance) -> None:
+    bigger = replicated(instance1, 3)
+    assert bigger.name == "Instance1x3"
+    assert len(bigger.staff) == 3 * len(instance1.staff)
+    assert len(bigger.on_requests) == 3 * len(instance1.on_requests)
+    assert [c.requirement for c in bigger.cover] == [3 * c.requirement for c in instance1.cover]
+    assert bigger.days_off["C_3"] == instance1.days_off["C"]
+    rows = {f"{e}{tag}": row for tag in ("", "_2", "_3") for e, row in INSTANCE1_HAND_ROSTER.items()}
+    result = evaluate(bigger, _roster(bigger, rows))
+    assert result.hard_violations == []
+    assert result.objective == 3 * 1732
+    with pytest.raises(ValueError, match="copies"):
+        replicated(instance1, 0)
 
 
 # --- each hard rule: a roster that breaks it once, a boundary roster that does not ------------------------

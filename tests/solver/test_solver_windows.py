@@ -144,3 +144,44 @@ def test_only_long_horizons_with_a_large_team_are_split(kit: Any) -> None:
     assert not should_split(kit.problem(team, days=7, queues=("chat",), interval_cover=cover))
     assert not should_split(kit.problem(team[:20], days=14, queues=("chat",), interval_cover=cover))
     assert not should_split(kit.problem(team, days=14, queues=("chat",)))
+
+
+def test_sample_centre_fortnight_is_solved_week_by_week_with_a_proven_bound(monkeypatch: Any) -> None:
+    """The sample team over the two weeks before its planning week, staffed from the actual contacts:
+    solve() splits it into weeks (threshold lowered to its size), every hard rule of the whole
+    fortnight holds, and the bound from the weeks' relaxations is below the roster's cost."""
+    import pandas as pd
+
+    import solver.windows as windows
+    from solver import problem_from_site, solve
+    from wfm.domain import PlanningHorizon
+    from wfm.sample_centre import load_sample_centre
+    from wfm.staffing import requirement_from_plan, staff_forecast
+
+    centre = load_sample_centre()
+    horizon = PlanningHorizon(start=centre.horizon.start - pd.Timedelta(days=14), days=14)
+    frame = centre.history.frame
+    start = pd.Timestamp(horizon.start)
+    part = frame[
+        (frame["interval_start"] >= start) & (frame["interval_start"] < start + pd.Timedelta(days=14))
+    ]
+    forecast = pd.DataFrame(
+        {
+            "queue": part["queue"],
+            "interval_start": part["interval_start"],
+            "yhat": part["contacts"].astype(float),
+        }
+    )
+    requirement = requirement_from_plan(staff_forecast(forecast, centre.site))
+    problem = problem_from_site(centre.site, horizon, requirement=requirement)
+    monkeypatch.setattr(windows, "SPLIT_AGENT_DAYS", len(problem.agents) * 14)
+    assert should_split(problem)
+    used: list[str] = []
+    original = windows.rolling_window
+    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    result = solve(problem, SolveSettings(time_limit_s=12.0, workers=2, seed=0))
+    assert used == ["week", "week"]
+    assert result.solved and result.roster is not None
+    assert _hard(problem, result.roster.cells) == []
+    assert result.lower_bound is not None and 0 < result.lower_bound <= result.objective
+    assert result.solve_seconds < 12.0 + 1.0
