@@ -248,9 +248,7 @@ def judge(
     proved optimality. Hard violations here mean the model and the rules disagree: they are logged
     as an error and reported in the result.
     """
-    violations = check_roster(problem, roster.cells)
-    hard = tuple(v for v in violations if v.cost == 0 and _is_hard(v.rule))
-    soft = tuple(v for v in violations if not _is_hard(v.rule))
+    hard, soft = split_violations(check_roster(problem, roster.cells))
     cost_by_rule: dict[str, int] = {}
     for violation in soft:
         cost_by_rule[violation.rule] = cost_by_rule.get(violation.rule, 0) + violation.cost
@@ -261,6 +259,13 @@ def judge(
     if hard:
         logger.error("solver and rules disagree: %s", "; ".join(str(v) for v in hard))
     return RosterResult(status, roster, objective, bound, gap, elapsed, cost_by_rule, soft, hard)
+
+
+def split_violations(violations: Sequence[Violation]) -> tuple[tuple[Violation, ...], tuple[Violation, ...]]:
+    """(hard, soft): broken hard rules, and what the soft rules charge."""
+    hard = tuple(v for v in violations if v.cost == 0 and _is_hard(v.rule))
+    soft = tuple(v for v in violations if not _is_hard(v.rule))
+    return hard, soft
 
 
 def _is_hard(rule_name: str) -> bool:

@@ -109,10 +109,10 @@ def demo(
 
     def write_files() -> None:
         if out_dir is not None:
-            from wfm.cli.forecast import _write
+            from wfm.cli.common import write_table
 
-            _write(forecast.frame, out_dir / "forecast.csv")
-            _write(plan, out_dir / "requirement.csv")
+            write_table(forecast.frame, out_dir / "forecast.csv", float_format="%.3f")
+            write_table(plan, out_dir / "requirement.csv", float_format="%.3f")
             write_roster_csv(out_dir / "roster.csv", outcome.problem, roster)
         notes = [f"forecast {c.queue}: model {c.model} ({c.reason})" for c in forecast.choices]
         notes.append("steps: " + "; ".join(f"{name} {seconds:.1f} s" for name, seconds in steps.timings))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,9 +12,9 @@ import typer
 
 from wfm.cli.common import write_table
 from wfm.errors import InputError, Problem
+from wfm.pipeline import forecast_config, quiet_stan
 
 if TYPE_CHECKING:
-    from forecasting import ForecastConfig
     from wfm.history import ContactHistory
 
 app = typer.Typer(
@@ -73,39 +72,8 @@ def _history(history: Path | None, sample: bool) -> tuple[ContactHistory, pd.Tim
     return load_history_file(history), None
 
 
-def _config(
-    model: str, events: Path | None, country: str, seed: int, width: float, history: ContactHistory
-) -> ForecastConfig:
-    from forecasting import ForecastConfig, default_calendar
-    from forecasting.calendar import site_calendar
-
-    starts = history.frame["interval_start"]
-    years = range(int(starts.min().year), int(starts.max().year) + 2)
-    calendar = (
-        site_calendar(events, years) if events is not None else default_calendar(years, country.upper())
-    )
-    try:
-        return ForecastConfig(
-            model=model, calendar=calendar, holidays_country=country.upper(), seed=seed, interval_width=width
-        )
-    except ValueError as error:
-        raise InputError("forecast settings refused", [Problem(str(error))]) from None
-
-
 def _write(frame: pd.DataFrame, out: Path) -> None:
     write_table(frame, out, float_format="%.3f")
-
-
-def _quiet_stan() -> None:
-    """Prophet's Stan backend logs every fit at INFO; the command line keeps to warnings."""
-    logging.getLogger("prophet.plot").setLevel(
-        logging.CRITICAL
-    )  # plotly is optional; we draw with matplotlib
-    import cmdstanpy
-    import prophet  # noqa: F401  (sets up its own logger first, so ours comes after)
-
-    cmdstanpy.disable_logging()
-    logging.getLogger("prophet").setLevel(logging.ERROR)
 
 
 @app.callback()
@@ -150,11 +118,13 @@ def forecast(
         return
     if out is None:
         raise InputError("--out is required: where to write the forecast (.csv or .parquet)")
-    _quiet_stan()
+    quiet_stan()
     from forecasting import fit_forecast
 
     loaded, planning_start = _history(history, sample)
-    config = _config(model, events, country, seed, interval_width, loaded)
+    config = forecast_config(
+        loaded, model=model, events=events, country=country, seed=seed, interval_width=interval_width
+    )
     if start is not None:
         first = _timestamp(start, "--start")
     elif planning_start is not None:
@@ -206,12 +176,12 @@ def backtest_command(
 
     The model with the lowest pooled WAPE per queue is named the default for that queue.
     """
-    _quiet_stan()
+    quiet_stan()
     from forecasting.backtest import backtest
 
     loaded, _ = _history(history, sample)
     names = [name.strip() for name in models.split(",") if name.strip()]
-    config = _config("default", events, country, seed, 0.8, loaded)
+    config = forecast_config(loaded, events=events, country=country, seed=seed)
     if origins < 1:
         raise InputError("--origins refused", [Problem("at least one origin is needed", field="--origins")])
     result = backtest(

@@ -226,13 +226,9 @@ def _requirement_in_horizon(requirement: Requirement, horizon: PlanningHorizon) 
 
 def forecast_sample_week(centre: SampleCentre, horizon: PlanningHorizon, seed: int) -> Any:
     """The sample centre's forecast for ``horizon`` with the default model (a :class:`ForecastResult`)."""
-    from wfm.cli.forecast import _config, _quiet_stan
+    from wfm.pipeline import forecast_horizon
 
-    _quiet_stan()  # before the forecaster imports Prophet, which logs on import
-    from forecasting import fit_forecast
-
-    config = _config("default", None, "CN", seed, 0.8, centre.history)
-    return fit_forecast(centre.history, pd.Timestamp(horizon.start), pd.Timedelta(days=horizon.days), config)
+    return forecast_horizon(centre.history, horizon, seed=seed)
 
 
 def gather_inputs(

@@ -1,0 +1,85 @@
+"""Request dependencies: the session, the signed-in user, role checks and team access."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from api.auth import user_id_from
+from api.jobs import JobRunner
+from api.settings import Settings
+from api.tables import Role, Team, User
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+def get_runner(request: Request) -> JobRunner:
+    runner: JobRunner = request.app.state.runner
+    return runner
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+RunnerDep = Annotated[JobRunner, Depends(get_runner)]
+
+UNAUTHORIZED = HTTPException(
+    status_code=status.HTTP_401_UNAUTHORIZED,
+    detail="sign in first: send 'Authorization: Bearer <token>' from POST /auth/token",
+    headers={"WWW-Authenticate": "Bearer"},
+)
+
+
+def current_user(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2)]
+) -> User:
+    if not token:
+        raise UNAUTHORIZED
+    user_id = user_id_from(token, secret=settings.secret_key)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.active:
+        raise UNAUTHORIZED
+    return user
+
+
+UserDep = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: Role) -> Callable[[User], User]:
+    allowed = frozenset(roles)
+
+    def check(user: UserDep) -> User:
+        if user.role not in allowed:
+            names = " or ".join(sorted(role.value for role in allowed))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"only a {names} may do this")
+        return user
+
+    setattr(check, "allowed_roles", allowed)  # noqa: B010  (read by the role tests, per route)
+    return check
+
+
+Scheduler = Annotated[User, Depends(require(Role.SCHEDULER, Role.MANAGER))]
+Manager = Annotated[User, Depends(require(Role.MANAGER))]
+
+
+def team_for(session: Session, user: User, team_id: int) -> Team:
+    """The team, when it exists and the user may see it (an agent sees only their own team)."""
+    team = session.get(Team, team_id)
+    if team is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no team {team_id}")
+    if user.role is Role.AGENT and user.team_id != team_id:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="an agent sees only their own team")
+    return team

@@ -1,0 +1,350 @@
+"""Rosters: solved as background jobs, kept as versions (draft -> published), viewed, edited by hand.
+
+A published version is never changed: editing it makes a new draft. Every edit is judged by the
+same rules' check faces the solver used; an edit that breaks a hard rule is refused (409) unless a
+scheduler gives a written reason, which is recorded with the edit in the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from api import schemas
+from api.deps import RunnerDep, Scheduler, SessionDep, SettingsDep, UserDep, team_for
+from api.jobs import JobControl, Save, new_job, plain
+from api.mapping import body, frame_of, job_public, leave_of, roster_detail, roster_public
+from api.routes.forecasts import requirement_row
+from api.store import actor_of, add_roster_version, load_site, record, team_leave
+from api.tables import RequirementRow, Role, RosterState, RosterVersion, Team, User
+from wfm.domain import PlanningHorizon, Roster, RosterCell, Site
+from wfm.domain.parsing import problems_from
+from wfm.errors import InputError, Problem
+
+router = APIRouter(tags=["rosters"])
+
+KPI_PARTS = ("summary", "queues", "agents", "fairness", "coverage", "service")
+
+
+def _inputs(
+    session: Session, team_id: int, requirement: RequirementRow | None, horizon: PlanningHorizon
+) -> tuple[Site, Any, Any, list[Any]]:
+    from wfm.staffing import requirement_from_plan
+
+    team = session.get(Team, team_id)
+    assert team is not None
+    site = load_site(session, team)
+    plan = frame_of(requirement.data) if requirement is not None else None
+    needed = requirement_from_plan(plan) if plan is not None else None
+    leave = [leave_of(row) for row in team_leave(session, team_id)]
+    return site, plan, needed, leave
+
+
+def _judged(
+    site: Site, horizon: PlanningHorizon, plan: Any, needed: Any, leave: list[Any], roster: Roster
+) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
+    """KPIs, hard violations and costs of any roster, by the rules' check faces."""
+    from solver.solve import check_roster, split_violations
+    from wfm.pipeline import roster_kpis_of, roster_problem
+
+    problem = roster_problem(site, horizon, needed, leave=leave)
+    hard, soft = split_violations(check_roster(problem, roster.cells))
+    kpis = plain(roster_kpis_of(problem, roster, site=site, volume=plan).to_dict())
+    cost_by_rule: dict[str, int] = {}
+    for violation in soft:
+        cost_by_rule[violation.rule] = cost_by_rule.get(violation.rule, 0) + violation.cost
+    costs = {"objective": sum(cost_by_rule.values()), "cost_by_rule": cost_by_rule}
+    return kpis, [str(v) for v in hard], costs
+
+
+@router.post(
+    "/teams/{team_id}/rosters/solve", response_model=schemas.JobPublic, status_code=status.HTTP_202_ACCEPTED
+)
+def start_solve(
+    team_id: int,
+    request: schemas.SolveCreate,
+    user: Scheduler,
+    session: SessionDep,
+    runner: RunnerDep,
+    settings: SettingsDep,
+) -> schemas.JobPublic:
+    """Solve a roster for a requirement's horizon as a background job; it becomes a new draft version."""
+    team_for(session, user, team_id)
+    requirement = session.get(RequirementRow, request.requirement_id)
+    if requirement is None or requirement.team_id != team_id:
+        raise InputError(
+            "solve refused",
+            [Problem(f"no requirement {request.requirement_id} in this team", field="requirement_id")],
+        )
+    horizon = PlanningHorizon(start=requirement.start, days=requirement.days)
+    site, plan, needed, leave = _inputs(session, team_id, requirement, horizon)
+    if not site.agents:
+        raise InputError("solve refused", [Problem("the team has no agents", field="team_id")])
+    time_limit = request.time_limit_s or settings.solve_time_limit_s
+    requirement_id = requirement.id
+    job = new_job(session, kind="solve", team_id=team_id, params=request.model_dump(mode="json"), actor=user)
+
+    actor = actor_of(user)
+
+    def work(control: JobControl) -> Save:
+        from wfm.pipeline import roster_problem, solve_roster
+
+        problem = roster_problem(site, horizon, needed, leave=leave)
+        control.progress(0.1)
+        run = solve_roster(
+            problem,
+            site=site,
+            volume=plan,
+            time_limit_s=time_limit,
+            workers=settings.solver_workers,
+            seed=request.seed,
+        )
+        result = run.result
+        if result.roster is None:
+            raise InputError(
+                f"no roster: {result.message or result.status.value}",
+                [Problem(reason, field="rules") for reason in result.explanation],
+            )
+        roster = result.roster
+        summary = {
+            "status": result.status.value,
+            "objective": result.objective,
+            "lower_bound": result.lower_bound,
+            "gap": result.gap,
+            "solve_seconds": round(result.solve_seconds, 3),
+            "cost_by_rule": dict(result.cost_by_rule),
+            "time_limit_s": time_limit,
+        }
+        kpis = plain(run.kpis.to_dict()) if run.kpis is not None else None
+        hard = [str(v) for v in result.hard_violations]
+
+        def save(db: Session) -> dict[str, Any]:
+            version = add_roster_version(
+                session=db,
+                team_id=team_id,
+                roster=roster,
+                actor=actor,
+                requirement_id=requirement_id,
+                parent_id=None,
+                solve=summary,
+                kpis=kpis,
+                violations=hard,
+                note=f"solved ({result.status.value})",
+            )
+            return {"roster_id": version.id, "number": version.number, **summary}
+
+        return save
+
+    runner.submit(job.id, work)
+    return job_public(job)
+
+
+def _version(session: Session, user: User, roster_id: int) -> RosterVersion:
+    version = session.get(RosterVersion, roster_id)
+    if version is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no roster {roster_id}")
+    team_for(session, user, version.team_id)
+    if user.role is Role.AGENT and version.state is not RosterState.PUBLISHED:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="an agent sees published rosters only")
+    return version
+
+
+@router.get("/teams/{team_id}/rosters", response_model=list[schemas.RosterPublic])
+def list_rosters(team_id: int, user: UserDep, session: SessionDep) -> list[schemas.RosterPublic]:
+    """The team's roster versions, newest first (an agent sees the published ones)."""
+    team_for(session, user, team_id)
+    query = select(RosterVersion).where(RosterVersion.team_id == team_id)
+    if user.role is Role.AGENT:
+        query = query.where(RosterVersion.state == RosterState.PUBLISHED)
+    return [roster_public(v) for v in session.exec(query.order_by(col(RosterVersion.number).desc())).all()]
+
+
+@router.get("/rosters/{roster_id}", response_model=schemas.RosterDetail)
+def get_roster(roster_id: int, user: UserDep, session: SessionDep) -> schemas.RosterDetail:
+    """A roster version with every cell."""
+    return roster_detail(_version(session, user, roster_id))
+
+
+def _cell_text(cell: dict[str, Any] | None) -> str:
+    if cell is None:
+        return ""
+    if cell["kind"] == "shift":
+        return f"{cell['shift']}@{cell['queue']}"
+    if cell["kind"] == "leave":
+        return f"leave:{cell.get('leave_type') or ''}".rstrip(":")
+    return "rest"
+
+
+@router.get("/rosters/{roster_id}/grid", response_model=schemas.RosterGrid)
+def roster_grid(roster_id: int, user: UserDep, session: SessionDep) -> schemas.RosterGrid:
+    """Agents as rows and days as columns."""
+    version = _version(session, user, roster_id)
+    horizon = PlanningHorizon(start=version.start, days=version.days)
+    site = load_site(session, team_for(session, user, version.team_id))
+    by_key = {(c["agent_id"], c["day"]): c for c in version.cells}
+    names = {a.id: a.name for a in site.agents}
+    agents = sorted({c["agent_id"] for c in version.cells} | set(names))
+    rows = [
+        schemas.GridRow(
+            agent_id=a,
+            name=names.get(a, a),
+            cells=[_cell_text(by_key.get((a, d.isoformat()))) for d in horizon.dates],
+        )
+        for a in agents
+    ]
+    assert version.id is not None
+    return schemas.RosterGrid(roster_id=version.id, days=list(horizon.dates), rows=rows)
+
+
+@router.get("/rosters/{roster_id}/agents/{agent_id}", response_model=schemas.RosterDetail)
+def roster_by_agent(
+    roster_id: int, agent_id: str, user: UserDep, session: SessionDep
+) -> schemas.RosterDetail:
+    """One agent's days in a roster version."""
+    version = _version(session, user, roster_id)
+    cells = [c for c in version.cells if c["agent_id"] == agent_id]
+    if not cells:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, detail=f"agent '{agent_id}' has no days in roster {roster_id}"
+        )
+    return roster_detail(version, cells)
+
+
+@router.get("/rosters/{roster_id}/days/{day}", response_model=schemas.RosterDetail)
+def roster_by_day(roster_id: int, day: date, user: UserDep, session: SessionDep) -> schemas.RosterDetail:
+    """Every agent on one day of a roster version."""
+    version = _version(session, user, roster_id)
+    if day not in PlanningHorizon(start=version.start, days=version.days):
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, detail=f"{day.isoformat()} is outside roster {roster_id}"
+        )
+    return roster_detail(version, [c for c in version.cells if c["day"] == day.isoformat()])
+
+
+@router.get("/rosters/{roster_id}/kpis", response_model=dict[str, Any])
+def roster_kpis(roster_id: int, user: UserDep, session: SessionDep) -> dict[str, Any]:
+    """Coverage against requirement, projected service level, paid hours and fairness."""
+    version = _version(session, user, roster_id)
+    return version.kpis or {}
+
+
+@router.post("/rosters/{roster_id}/publish", response_model=schemas.RosterPublic)
+def publish(roster_id: int, user: Scheduler, session: SessionDep) -> schemas.RosterPublic:
+    """Publish a draft: agents see it, and it is never changed again."""
+    version = session.exec(
+        select(RosterVersion).where(RosterVersion.id == roster_id).with_for_update()
+    ).first()
+    if version is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no roster {roster_id}")
+    team_for(session, user, version.team_id)
+    if version.state is RosterState.PUBLISHED:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"roster {roster_id} is already published")
+    if version.violations:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f"roster {roster_id} breaks {len(version.violations)} hard rule(s); mend it first: "
+            f"{version.violations[0]}",
+        )
+    version.state = RosterState.PUBLISHED
+    version.published_at = datetime.now(UTC)
+    session.add(version)
+    record(
+        session,
+        actor=user,
+        action="publish",
+        entity="roster",
+        entity_id=roster_id,
+        team_id=version.team_id,
+        detail={"number": version.number},
+    )
+    session.commit()
+    session.refresh(version)
+    return roster_public(version)
+
+
+def _edited(cells: Sequence[dict[str, Any]], new: RosterCell) -> list[dict[str, Any]]:
+    kept = [c for c in cells if not (c["agent_id"] == new.agent_id and c["day"] == new.day.isoformat())]
+    return [*kept, body(new)]
+
+
+@router.put("/rosters/{roster_id}/cells/{agent_id}/{day}", response_model=schemas.EditOutcome)
+def edit_cell(
+    roster_id: int, agent_id: str, day: date, edit: schemas.CellEdit, user: Scheduler, session: SessionDep
+) -> schemas.EditOutcome:
+    """Change one agent's day. Broken hard rules refuse the edit (409) unless an override reason is given."""
+    version = _version(session, user, roster_id)
+    horizon = PlanningHorizon(start=version.start, days=version.days)
+    if day not in horizon:
+        raise InputError(
+            "edit refused",
+            [Problem(f"{day.isoformat()} is outside the roster's horizon {horizon}", field="day")],
+        )
+    try:
+        cell = RosterCell(agent_id=agent_id, day=day, **edit.model_dump(exclude={"override_reason"}))
+    except ValidationError as error:
+        raise InputError("edit refused", problems_from(error)) from None
+    requirement = requirement_row(session, user, version.requirement_id) if version.requirement_id else None
+    site, plan, needed, leave = _inputs(session, version.team_id, requirement, horizon)
+    cells = _edited(version.cells, cell)
+    roster = Roster(horizon=horizon, cells=tuple(RosterCell.model_validate(c) for c in cells))
+    site.check_roster_references(roster)
+    kpis, hard, costs = _judged(site, horizon, plan, needed, leave, roster)
+    new_breaks = [v for v in hard if v not in set(version.violations)]
+    if new_breaks and edit.override_reason is None:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail={
+                "message": "the edit breaks hard rules; give override_reason to apply it anyway",
+                "violations": new_breaks,
+            },
+        )
+    before = next(
+        (c for c in version.cells if c["agent_id"] == agent_id and c["day"] == day.isoformat()), None
+    )
+    detail = {
+        "agent_id": agent_id,
+        "day": day.isoformat(),
+        "before": before,
+        "after": body(cell),
+        "violations": new_breaks,
+    }
+    if version.state is RosterState.PUBLISHED:
+        target = add_roster_version(
+            session=session,
+            team_id=version.team_id,
+            roster=roster,
+            actor=user,
+            requirement_id=version.requirement_id,
+            parent_id=version.id,
+            solve={**(version.solve or {}), **costs},
+            kpis=kpis,
+            violations=hard,
+            note=f"edit of published version {version.number}",
+            reason=edit.override_reason or "",
+        )
+    else:
+        target = version
+        target.cells = cells
+        target.kpis = kpis
+        target.violations = hard
+        target.solve = {**(version.solve or {}), **costs}
+        session.add(target)
+    session.flush()
+    record(
+        session,
+        actor=user,
+        action="edit",
+        entity="roster_cell",
+        entity_id=target.id,
+        team_id=version.team_id,
+        detail=detail,
+        reason=edit.override_reason or "",
+    )
+    session.commit()
+    session.refresh(target)
+    return schemas.EditOutcome(roster=roster_public(target), applied=True, violations=hard)

@@ -1,0 +1,264 @@
+"""The wire format: what clients send (``...Create`` / ``...Update``) and receive (``...Public``).
+
+Request bodies for site reference data are the domain types themselves (``wfm.domain.Agent``, ``Queue``,
+``ShiftTemplate``, ``RosterRules``): they are already the validated, documented shape a scheduler
+writes in ``site.json``. Tables never go over the wire; ``api.mapping`` builds these from them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.tables import JobState, Role, RosterState
+from wfm.domain import Agent, CellKind, LeaveRequest, Queue, ShiftTemplate, Site
+from wfm.domain.leave import LeaveType
+from wfm.domain.opening_hours import OpeningHours
+from wfm.domain.staffing_policy import StaffingPolicy
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Token(WireModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+class UserCreate(WireModel):
+    username: str = Field(min_length=2, max_length=80, pattern=r"^[A-Za-z0-9_.@-]+$")
+    full_name: str = Field(default="", max_length=120)
+    role: Role
+    password: str = Field(min_length=8, max_length=128)
+    team_id: int | None = None
+    agent_code: str | None = Field(default=None, max_length=40)
+
+
+class UserPublic(WireModel):
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    team_id: int | None
+    agent_code: str | None
+    active: bool
+
+
+class TeamSample(WireModel):
+    """Create a team from the bundled sample centre (82 agents, four queues, its leave)."""
+
+    name: str = Field(default="Sample centre", min_length=1, max_length=80)
+
+
+class TeamUpdate(WireModel):
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    timezone: str | None = None
+    opening_hours: OpeningHours | None = None
+    interval_minutes: int | None = None
+    staffing: StaffingPolicy | None = None
+
+
+class TeamPublic(WireModel):
+    id: int
+    name: str
+    timezone: str
+    interval_minutes: int
+    revision: int
+    queues: int
+    shift_templates: int
+    agents: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TeamSite(WireModel):
+    """The whole site a team is rostered against, exactly as ``wfm.domain.Site``."""
+
+    id: int
+    revision: int
+    site: Site
+
+
+class AgentPublic(Agent):
+    team_id: int
+
+
+class QueuePublic(Queue):
+    team_id: int
+
+
+class ShiftTemplatePublic(ShiftTemplate):
+    team_id: int
+
+
+class LeavePublic(LeaveRequest):
+    id: int
+    team_id: int
+
+
+class Problem(WireModel):
+    message: str
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+
+
+class HistoryPublic(WireModel):
+    id: int
+    team_id: int
+    filename: str
+    rows: int
+    first_interval: datetime
+    last_interval: datetime
+    interval_minutes: int
+    queues: list[str]
+    created_at: datetime
+
+
+class ForecastCreate(WireModel):
+    start: date
+    days: int = Field(default=7, ge=1, le=35)
+    history_id: int | None = Field(default=None, description="Latest upload of the team when absent.")
+    model: str = Field(
+        default="default",
+        max_length=40,
+        description="'default' (per queue, the model with the lowest backtest error), or one model by name, "
+        "e.g. prophet, seasonal_mean, last_week.",
+    )
+    seed: int = Field(default=0, ge=0)
+
+
+class ForecastPublic(WireModel):
+    id: int
+    team_id: int
+    history_id: int
+    start: date
+    days: int
+    models: list[dict[str, Any]]
+    created_at: datetime
+
+
+class IntervalRow(WireModel):
+    model_config = ConfigDict(extra="allow")
+
+    queue: str
+    interval_start: datetime
+
+
+class RequirementCreate(WireModel):
+    forecast_id: int
+
+
+class RequirementPublic(WireModel):
+    id: int
+    team_id: int
+    forecast_id: int | None
+    start: date
+    days: int
+    agent_hours: float
+    created_at: datetime
+
+
+class SolveCreate(WireModel):
+    requirement_id: int
+    time_limit_s: float | None = Field(default=None, gt=0, le=600)
+    seed: int = Field(default=0, ge=0)
+
+
+class JobPublic(WireModel):
+    id: str
+    kind: str
+    team_id: int
+    state: JobState
+    progress: float
+    params: dict[str, Any]
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class Cell(WireModel):
+    """What one agent does on one day (as ``wfm.domain.RosterCell``; break start in minutes from midnight)."""
+
+    agent_id: str
+    day: date
+    kind: CellKind
+    shift: str | None = None
+    queue: str | None = None
+    leave_type: LeaveType | None = None
+    break_start: int | None = None
+
+
+class RosterPublic(WireModel):
+    id: int
+    team_id: int
+    number: int
+    state: RosterState
+    start: date
+    days: int
+    requirement_id: int | None
+    parent_id: int | None
+    note: str
+    solve: dict[str, Any] | None
+    violations: list[str]
+    created_at: datetime
+    published_at: datetime | None
+
+
+class RosterDetail(RosterPublic):
+    cells: list[Cell]
+
+
+class GridRow(WireModel):
+    agent_id: str
+    name: str
+    cells: list[str] = Field(description="One entry per day: 'early@hotline', 'rest', 'leave:annual', or ''.")
+
+
+class RosterGrid(WireModel):
+    roster_id: int
+    days: list[date]
+    rows: list[GridRow]
+
+
+class CellEdit(WireModel):
+    kind: CellKind
+    shift: str | None = None
+    queue: str | None = None
+    leave_type: LeaveType | None = None
+    break_start: int | None = Field(default=None, ge=0, le=2880)
+    override_reason: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=1000,
+        description="Apply despite broken rules, for this reason.",
+    )
+
+
+class EditOutcome(WireModel):
+    roster: RosterPublic
+    applied: bool
+    violations: list[str]
+
+
+class AuditPublic(WireModel):
+    id: int
+    at: datetime
+    user_id: int | None
+    username: str
+    action: str
+    entity: str
+    entity_id: str
+    team_id: int | None
+    detail: dict[str, Any]
+    reason: str
+
+
+class ErrorBody(WireModel):
+    detail: str
+    problems: list[Problem] = []

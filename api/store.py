@@ -1,0 +1,224 @@
+"""Repository functions: every read and write of the database the routes and jobs need, in one place.
+
+Each function that changes data records an audit entry in the same transaction and commits once, so
+a change and its audit entry land together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from api.mapping import body, cells_body, site_of, team_settings
+from api.tables import (
+    AgentRow,
+    AuditEntry,
+    LeaveRow,
+    QueueRow,
+    RosterState,
+    RosterVersion,
+    ShiftTemplateRow,
+    Team,
+    User,
+)
+from wfm.domain import LeaveRequest, Roster, Site
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, detached from any session (a background job outlives the request's session)."""
+
+    id: int | None
+    username: str
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(user.id, user.username)
+
+
+def record(
+    session: Session,
+    *,
+    actor: User | Actor | None,
+    action: str,
+    entity: str,
+    entity_id: object,
+    team_id: int | None,
+    detail: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    """Add an audit entry to the session (committed with the change it describes)."""
+    session.add(
+        AuditEntry(
+            user_id=actor.id if actor else None,
+            username=actor.username if actor else "system",
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            team_id=team_id,
+            detail=detail or {},
+            reason=reason,
+        )
+    )
+
+
+def site_rows(
+    session: Session, team_id: int
+) -> tuple[list[QueueRow], list[ShiftTemplateRow], list[AgentRow]]:
+    queues = session.exec(
+        select(QueueRow).where(QueueRow.team_id == team_id).order_by(col(QueueRow.id))
+    ).all()
+    templates = session.exec(
+        select(ShiftTemplateRow).where(ShiftTemplateRow.team_id == team_id).order_by(col(ShiftTemplateRow.id))
+    ).all()
+    agents = session.exec(
+        select(AgentRow).where(AgentRow.team_id == team_id).order_by(col(AgentRow.id))
+    ).all()
+    return list(queues), list(templates), list(agents)
+
+
+def load_site(session: Session, team: Team) -> Site:
+    assert team.id is not None
+    return site_of(team, *site_rows(session, team.id))
+
+
+def _sync_rows(session: Session, team_id: int, site: Site) -> None:
+    """Make the team's item rows match the site: update by code, add new, delete removed."""
+    queues, templates, agents = site_rows(session, team_id)
+    wanted: list[tuple[Sequence[Any], dict[str, Any], Any]] = [
+        (queues, {q.code: q for q in site.queues}, QueueRow),
+        (templates, {t.code: t for t in site.shift_templates}, ShiftTemplateRow),
+        (agents, {a.id: a for a in site.agents}, AgentRow),
+    ]
+    for rows, items, table in wanted:
+        existing = {row.code: row for row in rows}
+        for code, row in existing.items():
+            if code not in items:
+                session.delete(row)
+        for code, item in items.items():
+            row = existing.get(code)
+            extra = {"name": item.name} if table is AgentRow else {}
+            if row is None:
+                session.add(table(team_id=team_id, code=code, body=body(item), **extra))
+            else:
+                row.body = body(item)
+                for key, value in extra.items():
+                    setattr(row, key, value)
+                session.add(row)
+
+
+def create_team(*, session: Session, site: Site, leave: Sequence[LeaveRequest], actor: User) -> Team:
+    team = Team(**team_settings(site))
+    session.add(team)
+    session.flush()
+    assert team.id is not None
+    _sync_rows(session, team.id, site)
+    for request in leave:
+        session.add(LeaveRow(team_id=team.id, agent_code=request.agent_id, body=body(request)))
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="team",
+        entity_id=team.id,
+        team_id=team.id,
+        detail={"name": site.name, "agents": len(site.agents), "leave": len(leave)},
+    )
+    session.commit()
+    session.refresh(team)
+    return team
+
+
+def save_site(
+    *,
+    session: Session,
+    team: Team,
+    site: Site,
+    actor: User,
+    action: str,
+    entity: str,
+    entity_id: object,
+    detail: dict[str, Any] | None = None,
+) -> Team:
+    """Store a changed site (already validated as a whole) and audit the change."""
+    assert team.id is not None
+    for key, value in team_settings(site).items():
+        setattr(team, key, value)
+    team.revision += 1
+    team.updated_at = datetime.now(UTC)
+    session.add(team)
+    _sync_rows(session, team.id, site)
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        team_id=team.id,
+        detail=detail,
+    )
+    session.commit()
+    session.refresh(team)
+    return team
+
+
+def team_leave(session: Session, team_id: int) -> list[LeaveRow]:
+    return list(
+        session.exec(select(LeaveRow).where(LeaveRow.team_id == team_id).order_by(col(LeaveRow.id))).all()
+    )
+
+
+def next_roster_number(session: Session, team_id: int) -> int:
+    highest = session.exec(
+        select(func.max(RosterVersion.number)).where(RosterVersion.team_id == team_id)
+    ).one()
+    return int(highest or 0) + 1
+
+
+def add_roster_version(
+    *,
+    session: Session,
+    team_id: int,
+    roster: Roster,
+    actor: User | Actor | None,
+    requirement_id: int | None,
+    parent_id: int | None,
+    solve: dict[str, Any] | None,
+    kpis: dict[str, Any] | None,
+    violations: list[str],
+    note: str,
+    reason: str = "",
+) -> RosterVersion:
+    """A new draft version (not committed: the caller commits it with whatever made it)."""
+    version = RosterVersion(
+        team_id=team_id,
+        number=next_roster_number(session, team_id),
+        state=RosterState.DRAFT,
+        start=roster.horizon.start,
+        days=roster.horizon.days,
+        requirement_id=requirement_id,
+        parent_id=parent_id,
+        cells=cells_body(roster),
+        solve=solve,
+        kpis=kpis,
+        violations=violations,
+        note=note,
+        created_by=actor.id if actor else None,
+    )
+    session.add(version)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="roster",
+        entity_id=version.id,
+        team_id=team_id,
+        detail={"number": version.number, "parent_id": parent_id, "note": note},
+        reason=reason,
+    )
+    return version

@@ -1,0 +1,104 @@
+"""API fixtures: the app on SQLite always, and on PostgreSQL when it is reachable.
+
+PostgreSQL is found at ``$WFM_TEST_POSTGRES_URL`` (default: this machine's server, database ``test``);
+each test session creates its own database there and drops it afterwards, so tests never touch data
+they did not make. In CI (``CI=true``) an unreachable PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlmodel import Session
+
+from api.app import create_app
+from api.auth import hash_password
+from api.settings import Settings
+from api.tables import Role, User
+
+POSTGRES_URL = os.environ.get("WFM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PASSWORD = "correct-horse-battery"
+
+
+def _admin_url() -> str:
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped at the end)."""
+    try:
+        admin = create_engine(_admin_url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            name = f"wfm_test_{uuid.uuid4().hex[:10]}"
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # no server, no permission: skip (or fail in CI)
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL} in CI: {error}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {type(error).__name__}")
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as connection:
+        connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+            {"name": name},
+        )
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each API test runs once on a new SQLite file and once on PostgreSQL (schema emptied after)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'wfm.db'}"
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    yield url
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@dataclass
+class Api:
+    """A running app with one signed-in user of each role."""
+
+    client: TestClient
+    headers: dict[Role, dict[str, str]]
+    settings: Settings
+
+    def as_(self, role: Role) -> dict[str, str]:
+        return self.headers[role]
+
+
+def add_user(client: TestClient, username: str, role: Role, **extra: object) -> dict[str, str]:
+    """Create a user straight in the database and sign them in over HTTP."""
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        session.add(User(username=username, role=role, password_hash=hash_password(PASSWORD), **extra))
+        session.commit()
+    response = client.post("/auth/token", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def api(database_url: str) -> Iterator[Api]:
+    settings = Settings(
+        database_url=database_url, secret_key="test-secret-" + "x" * 32, solve_time_limit_s=3.0
+    )
+    with TestClient(create_app(settings)) as client:
+        headers = {
+            Role.MANAGER: add_user(client, "manager", Role.MANAGER),
+            Role.SCHEDULER: add_user(client, "scheduler", Role.SCHEDULER),
+        }
+        yield Api(client, headers, settings)

@@ -1,0 +1,131 @@
+"""Every protected route answers 401 without a valid token and 403 to a role it does not serve.
+
+The routes are read from the app itself, so a new route is covered the day it is added.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from api.app import ROUTERS, create_app
+from api.auth import ALGORITHM
+from api.settings import Settings
+from api.tables import Role
+from tests.api.conftest import PASSWORD, Api, add_user
+
+PUBLIC = {("POST", "/auth/token")}
+SAMPLE_VALUES = {
+    "team_id": "1",
+    "roster_id": "1",
+    "forecast_id": "1",
+    "requirement_id": "1",
+    "day": "2025-11-24",
+}
+
+
+def _routes() -> list[tuple[str, str, APIRoute]]:
+    found = []
+    for route in (route for router in ROUTERS for route in router.routes):
+        if not isinstance(route, APIRoute) or not route.include_in_schema:
+            continue
+        for method in sorted(route.methods):
+            if (method, route.path) not in PUBLIC:
+                found.append((method, route.path, route))
+    return found
+
+
+def _allowed_roles(route: APIRoute) -> frozenset[Role]:
+    pending = list(route.dependant.dependencies)
+    while pending:
+        dependency = pending.pop()
+        allowed = getattr(dependency.call, "allowed_roles", None)
+        if allowed is not None:
+            return frozenset(allowed)
+        pending.extend(dependency.dependencies)
+    return frozenset(Role)
+
+
+def _url(path: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: SAMPLE_VALUES.get(m.group(1), "x"), path)
+
+
+ROUTES = _routes()
+IDS = [f"{method} {path}" for method, path, _ in ROUTES]
+LIMITED = [(m, p, r) for m, p, r in ROUTES if _allowed_roles(r) != frozenset(Role)]
+
+
+def test_every_route_but_sign_in_is_protected() -> None:
+    assert len(ROUTES) >= 30
+    assert all(_allowed_roles(route) for _, _, route in ROUTES)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    url = f"sqlite:///{tmp_path_factory.mktemp('auth') / 'wfm.db'}"
+    with TestClient(create_app(Settings(database_url=url, secret_key="s" * 40))) as client:
+        manager = add_user(client, "manager", Role.MANAGER)
+        response = client.post("/teams/sample", json={"name": "North"}, headers=manager)
+        assert response.status_code == 201
+        team_id = response.json()["id"]
+        client.headers.clear()
+        client.__dict__["role_headers"] = {
+            Role.MANAGER: manager,
+            Role.SCHEDULER: add_user(client, "scheduler", Role.SCHEDULER),
+            Role.AGENT: add_user(client, "agent", Role.AGENT, team_id=team_id, agent_code="A001"),
+        }
+        yield client
+
+
+@pytest.mark.parametrize(("method", "path", "route"), ROUTES, ids=IDS)
+def test_without_a_valid_token_is_401(client: TestClient, method: str, path: str, route: APIRoute) -> None:
+    url = _url(path)
+    assert client.request(method, url).status_code == 401
+    assert client.request(method, url, headers={"Authorization": "Bearer not-a-token"}).status_code == 401
+    expired = jwt.encode(
+        {"sub": "1", "exp": datetime.now(UTC) - timedelta(minutes=1)}, "s" * 40, algorithm=ALGORITHM
+    )
+    assert client.request(method, url, headers={"Authorization": f"Bearer {expired}"}).status_code == 401
+    forged = jwt.encode(
+        {"sub": "1", "exp": datetime.now(UTC) + timedelta(hours=1)}, "other" * 10, algorithm=ALGORITHM
+    )
+    assert client.request(method, url, headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path", "route"), ROUTES, ids=IDS)
+def test_a_role_the_route_does_not_serve_is_403(
+    client: TestClient, method: str, path: str, route: APIRoute
+) -> None:
+    allowed = _allowed_roles(route)
+    refused = [role for role in Role if role not in allowed]
+    if not refused:
+        pytest.skip("every role may call this route (team access is tested separately)")
+    for role in refused:
+        response = client.request(method, _url(path), headers=client.__dict__["role_headers"][role])
+        assert response.status_code == 403, (role, response.text)
+
+
+def test_an_agent_sees_only_their_own_team(api: Api) -> None:
+    north = api.client.post("/teams/sample", json={"name": "North"}, headers=api.as_(Role.SCHEDULER)).json()[
+        "id"
+    ]
+    south = api.client.post("/teams/sample", json={"name": "South"}, headers=api.as_(Role.SCHEDULER)).json()[
+        "id"
+    ]
+    agent = add_user(api.client, "li.na", Role.AGENT, team_id=north, agent_code="A001")
+    assert api.client.get(f"/teams/{north}/agents", headers=agent).status_code == 200
+    assert api.client.get(f"/teams/{south}/agents", headers=agent).status_code == 403
+    assert [team["name"] for team in api.client.get("/teams", headers=agent).json()] == ["North"]
+
+
+def test_sign_in_refuses_a_wrong_password_and_accepts_the_right_one(api: Api) -> None:
+    wrong = api.client.post("/auth/token", data={"username": "manager", "password": "nope-nope"})
+    assert wrong.status_code == 401
+    right = api.client.post("/auth/token", data={"username": "manager", "password": PASSWORD})
+    me = api.client.get("/me", headers={"Authorization": f"Bearer {right.json()['access_token']}"})
+    assert me.json()["username"] == "manager" and me.json()["role"] == "manager"
