@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from api.db import make_engine, migrate
+from api.errors import RuleConflict
 from api.jobs import JobRunner, ThreadJobRunner, mark_interrupted
 from api.routes import audit, auth, forecasts, history, jobs, rosters, teams, users
 from api.settings import Settings
@@ -60,6 +62,26 @@ def create_app(settings: Settings | None = None, runner: JobRunner | None = None
         return JSONResponse(
             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
             content={"detail": error.summary, "problems": _problems(error.problems)},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def request_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            Problem(
+                str(item.get("msg", "invalid")), field=".".join(str(part) for part in item.get("loc", ()))
+            )
+            for item in error.errors()
+        ]
+        return JSONResponse(
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+            content={"detail": "; ".join(str(p) for p in problems[:5]), "problems": _problems(problems)},
+        )
+
+    @app.exception_handler(RuleConflict)
+    async def rule_conflict(_request: Request, error: RuleConflict) -> JSONResponse:
+        return JSONResponse(
+            status_code=status.HTTP_409_CONFLICT,
+            content={"detail": error.message, "violations": error.violations},
         )
 
     @app.exception_handler(ValidationError)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from api.auth import user_id_from
 from api.jobs import JobRunner
+from api.schemas import MAX_ID
 from api.settings import Settings
 from api.tables import Role, Team, User
+
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, description="A stored object's id")]
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 

@@ -8,7 +8,7 @@ writes in ``site.json``. Tables never go over the wire; ``api.mapping`` builds t
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,10 @@ from wfm.domain import Agent, CellKind, LeaveRequest, Queue, ShiftTemplate, Site
 from wfm.domain.leave import LeaveType
 from wfm.domain.opening_hours import OpeningHours
 from wfm.domain.staffing_policy import StaffingPolicy
+
+MAX_ID = 2_147_483_647
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A stored object's id (what every database here can hold)."""
 
 
 class WireModel(BaseModel):
@@ -33,7 +37,7 @@ class UserCreate(WireModel):
     full_name: str = Field(default="", max_length=120)
     role: Role
     password: str = Field(min_length=8, max_length=128)
-    team_id: int | None = None
+    team_id: DbId | None = None
     agent_code: str | None = Field(default=None, max_length=40)
 
 
@@ -121,7 +125,7 @@ class HistoryPublic(WireModel):
 class ForecastCreate(WireModel):
     start: date
     days: int = Field(default=7, ge=1, le=35)
-    history_id: int | None = Field(default=None, description="Latest upload of the team when absent.")
+    history_id: DbId | None = Field(default=None, description="Latest upload of the team when absent.")
     model: str = Field(
         default="default",
         max_length=40,
@@ -149,7 +153,7 @@ class IntervalRow(WireModel):
 
 
 class RequirementCreate(WireModel):
-    forecast_id: int
+    forecast_id: DbId
 
 
 class RequirementPublic(WireModel):
@@ -163,7 +167,7 @@ class RequirementPublic(WireModel):
 
 
 class SolveCreate(WireModel):
-    requirement_id: int
+    requirement_id: DbId
     time_limit_s: float | None = Field(default=None, gt=0, le=600)
     seed: int = Field(default=0, ge=0)
 
@@ -212,6 +216,9 @@ class RosterPublic(WireModel):
 
 class RosterDetail(RosterPublic):
     cells: list[Cell]
+    kpis: dict[str, Any] | None = Field(
+        default=None, description="With ?kpis=true: coverage, service, hours, fairness."
+    )
 
 
 class GridRow(WireModel):
@@ -260,5 +267,18 @@ class AuditPublic(WireModel):
 
 
 class ErrorBody(WireModel):
+    """Every error answer: what went wrong, and where (field, row, column) or which rules broke."""
+
     detail: str
     problems: list[Problem] = []
+    violations: list[str] = []
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The body cannot be parsed (not JSON, or a broken form)"},
+    401: {"model": ErrorBody, "description": "Not signed in, or the token is invalid or expired"},
+    403: {"model": ErrorBody, "description": "The user's role or team does not allow this"},
+    404: {"model": ErrorBody, "description": "No such object"},
+    409: {"model": ErrorBody, "description": "Conflicts with saved data or breaks a hard rule"},
+    422: {"model": ErrorBody, "description": "Bad input: each problem names its field, row or column"},
+}

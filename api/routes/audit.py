@@ -10,17 +10,18 @@ from sqlmodel import col, select
 from api import schemas
 from api.deps import Manager, SessionDep
 from api.mapping import audit_public
+from api.schemas import ERRORS, MAX_ID
 from api.tables import AuditEntry
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], responses=ERRORS)
 
 
 @router.get("/audit", response_model=list[schemas.AuditPublic])
 def audit_log(
     manager: Manager,
     session: SessionDep,
-    team_id: int | None = None,
-    entity: str | None = None,
+    team_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    entity: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[schemas.AuditPublic]:
     """Newest entries first, optionally for one team or one kind of entity."""

@@ -10,11 +10,12 @@ from sqlmodel import Session, col, select
 
 from api import schemas
 from api.auth import issue_token, password_matches
-from api.deps import SessionDep, SettingsDep, UserDep
+from api.deps import PathId, SessionDep, SettingsDep, UserDep
 from api.mapping import roster_detail, user_public
+from api.schemas import ERRORS
 from api.tables import RosterState, RosterVersion, User
 
-router = APIRouter(tags=["auth"])
+router = APIRouter(tags=["auth"], responses=ERRORS)
 
 
 @router.post("/auth/token", response_model=schemas.Token)
@@ -40,7 +41,7 @@ def me(user: UserDep) -> schemas.UserPublic:
     return user_public(user)
 
 
-def latest_published(session: Session, team_id: int) -> RosterVersion | None:
+def latest_published(session: Session, team_id: PathId) -> RosterVersion | None:
     return session.exec(
         select(RosterVersion)
         .where(RosterVersion.team_id == team_id, RosterVersion.state == RosterState.PUBLISHED)

@@ -9,16 +9,17 @@ from fastapi import APIRouter, HTTPException, status
 from sqlmodel import Session, col, select
 
 from api import schemas
-from api.deps import RunnerDep, Scheduler, SessionDep, UserDep, team_for
+from api.deps import PathId, RunnerDep, Scheduler, SessionDep, UserDep, team_for
 from api.jobs import JobControl, Save, new_job, plain
 from api.mapping import forecast_public, frame_bytes, frame_of, job_public, requirement_public
 from api.routes.history import history_of, latest_history
+from api.schemas import ERRORS
 from api.store import actor_of, load_site, record
 from api.tables import ForecastRow, HistoryUpload, RequirementRow, User
 from wfm.errors import InputError, Problem
 from wfm.pipeline import forecast_horizon, horizon_of, staffing_plan
 
-router = APIRouter(tags=["forecasts and requirements"])
+router = APIRouter(tags=["forecasts and requirements"], responses=ERRORS)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -36,7 +37,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     "/teams/{team_id}/forecasts", response_model=schemas.JobPublic, status_code=status.HTTP_202_ACCEPTED
 )
 def start_forecast(
-    team_id: int, request: schemas.ForecastCreate, user: Scheduler, session: SessionDep, runner: RunnerDep
+    team_id: PathId, request: schemas.ForecastCreate, user: Scheduler, session: SessionDep, runner: RunnerDep
 ) -> schemas.JobPublic:
     """Forecast contacts per queue and interval for a horizon, as a background job (poll /jobs/{id})."""
     team_for(session, user, team_id)
@@ -110,7 +111,7 @@ def start_forecast(
     return job_public(job)
 
 
-def _forecast(session: Session, user: User, forecast_id: int) -> ForecastRow:
+def _forecast(session: Session, user: User, forecast_id: PathId) -> ForecastRow:
     row = session.get(ForecastRow, forecast_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no forecast {forecast_id}")
@@ -119,7 +120,7 @@ def _forecast(session: Session, user: User, forecast_id: int) -> ForecastRow:
 
 
 @router.get("/teams/{team_id}/forecasts", response_model=list[schemas.ForecastPublic])
-def list_forecasts(team_id: int, user: Scheduler, session: SessionDep) -> list[schemas.ForecastPublic]:
+def list_forecasts(team_id: PathId, user: Scheduler, session: SessionDep) -> list[schemas.ForecastPublic]:
     """The team's forecasts, newest first."""
     team_for(session, user, team_id)
     rows = session.exec(
@@ -129,13 +130,13 @@ def list_forecasts(team_id: int, user: Scheduler, session: SessionDep) -> list[s
 
 
 @router.get("/forecasts/{forecast_id}", response_model=schemas.ForecastPublic)
-def get_forecast(forecast_id: int, user: Scheduler, session: SessionDep) -> schemas.ForecastPublic:
+def get_forecast(forecast_id: PathId, user: Scheduler, session: SessionDep) -> schemas.ForecastPublic:
     """One forecast: horizon and the model chosen per queue."""
     return forecast_public(_forecast(session, user, forecast_id))
 
 
 @router.get("/forecasts/{forecast_id}/intervals", response_model=list[dict[str, Any]])
-def forecast_intervals(forecast_id: int, user: Scheduler, session: SessionDep) -> list[dict[str, Any]]:
+def forecast_intervals(forecast_id: PathId, user: Scheduler, session: SessionDep) -> list[dict[str, Any]]:
     """The forecast per queue and interval (yhat with its band)."""
     return _records(frame_of(_forecast(session, user, forecast_id).data))
 
@@ -154,7 +155,7 @@ def _agent_hours(plan: pd.DataFrame) -> float:
     status_code=status.HTTP_201_CREATED,
 )
 def create_requirement(
-    team_id: int, request: schemas.RequirementCreate, user: Scheduler, session: SessionDep
+    team_id: PathId, request: schemas.RequirementCreate, user: Scheduler, session: SessionDep
 ) -> schemas.RequirementPublic:
     """Agents needed per queue and interval for a forecast, by the team's staffing policy."""
     team = team_for(session, user, team_id)
@@ -190,7 +191,7 @@ def create_requirement(
     return requirement_public(row, _agent_hours(plan))
 
 
-def requirement_row(session: Session, user: User, requirement_id: int) -> RequirementRow:
+def requirement_row(session: Session, user: User, requirement_id: PathId) -> RequirementRow:
     row = session.get(RequirementRow, requirement_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no requirement {requirement_id}")
@@ -199,13 +200,15 @@ def requirement_row(session: Session, user: User, requirement_id: int) -> Requir
 
 
 @router.get("/requirements/{requirement_id}", response_model=schemas.RequirementPublic)
-def get_requirement(requirement_id: int, user: Scheduler, session: SessionDep) -> schemas.RequirementPublic:
+def get_requirement(
+    requirement_id: PathId, user: Scheduler, session: SessionDep
+) -> schemas.RequirementPublic:
     """One requirement."""
     row = requirement_row(session, user, requirement_id)
     return requirement_public(row, _agent_hours(frame_of(row.data)))
 
 
 @router.get("/requirements/{requirement_id}/intervals", response_model=list[dict[str, Any]])
-def requirement_intervals(requirement_id: int, user: UserDep, session: SessionDep) -> list[dict[str, Any]]:
+def requirement_intervals(requirement_id: PathId, user: UserDep, session: SessionDep) -> list[dict[str, Any]]:
     """Agents needed per queue and interval, with the volume and the service they give."""
     return _records(frame_of(requirement_row(session, user, requirement_id).data))

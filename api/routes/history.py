@@ -11,14 +11,15 @@ from fastapi import APIRouter, File, HTTPException, Query, UploadFile, status
 from sqlmodel import Session, col, select
 
 from api import schemas
-from api.deps import Scheduler, SessionDep, team_for
+from api.deps import PathId, Scheduler, SessionDep, team_for
 from api.mapping import frame_bytes, frame_of, history_public
+from api.schemas import ERRORS
 from api.store import load_site, record
 from api.tables import HistoryUpload
 from wfm.errors import InputError, Problem
 from wfm.history import ContactHistory
 
-router = APIRouter(tags=["history"])
+router = APIRouter(tags=["history"], responses=ERRORS)
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 TIDY = {"queue", "interval_start", "contacts", "aht_s", "abandoned", "status"}
@@ -39,7 +40,7 @@ def history_of(row: HistoryUpload) -> ContactHistory:
     return ContactHistory(frame=frame, interval_minutes=row.interval_minutes, report=report)
 
 
-def latest_history(session: Session, team_id: int) -> HistoryUpload | None:
+def latest_history(session: Session, team_id: PathId) -> HistoryUpload | None:
     return session.exec(
         select(HistoryUpload).where(HistoryUpload.team_id == team_id).order_by(col(HistoryUpload.id).desc())
     ).first()
@@ -70,7 +71,7 @@ def _import(path: Path, mapping: str | None, interval_minutes: int, opening_hour
     "/teams/{team_id}/history", response_model=schemas.HistoryPublic, status_code=status.HTTP_201_CREATED
 )
 def upload_history(
-    team_id: int,
+    team_id: PathId,
     file: Annotated[
         UploadFile, File(description="CSV or Parquet: interval_start, queue, contacts[, aht_s, abandoned]")
     ],
@@ -139,7 +140,7 @@ def upload_history(
 
 
 @router.get("/teams/{team_id}/history", response_model=list[schemas.HistoryPublic])
-def list_history(team_id: int, user: Scheduler, session: SessionDep) -> list[schemas.HistoryPublic]:
+def list_history(team_id: PathId, user: Scheduler, session: SessionDep) -> list[schemas.HistoryPublic]:
     """The team's uploads, newest first."""
     team_for(session, user, team_id)
     rows = session.exec(

@@ -8,9 +8,10 @@ from api import schemas
 from api.deps import RunnerDep, Scheduler, SessionDep, team_for
 from api.jobs import cancel_job
 from api.mapping import job_public
+from api.schemas import ERRORS
 from api.tables import Job, User
 
-router = APIRouter(tags=["jobs"])
+router = APIRouter(tags=["jobs"], responses=ERRORS)
 
 
 def _job(session: SessionDep, user: User, job_id: str) -> Job:

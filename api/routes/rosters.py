@@ -16,23 +16,25 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from api import schemas
-from api.deps import RunnerDep, Scheduler, SessionDep, SettingsDep, UserDep, team_for
+from api.deps import PathId, RunnerDep, Scheduler, SessionDep, SettingsDep, UserDep, team_for
+from api.errors import RuleConflict
 from api.jobs import JobControl, Save, new_job, plain
 from api.mapping import body, frame_of, job_public, leave_of, roster_detail, roster_public
 from api.routes.forecasts import requirement_row
+from api.schemas import ERRORS
 from api.store import actor_of, add_roster_version, load_site, record, team_leave
 from api.tables import RequirementRow, Role, RosterState, RosterVersion, Team, User
 from wfm.domain import PlanningHorizon, Roster, RosterCell, Site
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError, Problem
 
-router = APIRouter(tags=["rosters"])
+router = APIRouter(tags=["rosters"], responses=ERRORS)
 
 KPI_PARTS = ("summary", "queues", "agents", "fairness", "coverage", "service")
 
 
 def _inputs(
-    session: Session, team_id: int, requirement: RequirementRow | None, horizon: PlanningHorizon
+    session: Session, team_id: PathId, requirement: RequirementRow | None, horizon: PlanningHorizon
 ) -> tuple[Site, Any, Any, list[Any]]:
     from wfm.staffing import requirement_from_plan
 
@@ -66,7 +68,7 @@ def _judged(
     "/teams/{team_id}/rosters/solve", response_model=schemas.JobPublic, status_code=status.HTTP_202_ACCEPTED
 )
 def start_solve(
-    team_id: int,
+    team_id: PathId,
     request: schemas.SolveCreate,
     user: Scheduler,
     session: SessionDep,
@@ -144,7 +146,7 @@ def start_solve(
     return job_public(job)
 
 
-def _version(session: Session, user: User, roster_id: int) -> RosterVersion:
+def _version(session: Session, user: User, roster_id: PathId) -> RosterVersion:
     version = session.get(RosterVersion, roster_id)
     if version is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no roster {roster_id}")
@@ -155,7 +157,7 @@ def _version(session: Session, user: User, roster_id: int) -> RosterVersion:
 
 
 @router.get("/teams/{team_id}/rosters", response_model=list[schemas.RosterPublic])
-def list_rosters(team_id: int, user: UserDep, session: SessionDep) -> list[schemas.RosterPublic]:
+def list_rosters(team_id: PathId, user: UserDep, session: SessionDep) -> list[schemas.RosterPublic]:
     """The team's roster versions, newest first (an agent sees the published ones)."""
     team_for(session, user, team_id)
     query = select(RosterVersion).where(RosterVersion.team_id == team_id)
@@ -165,9 +167,13 @@ def list_rosters(team_id: int, user: UserDep, session: SessionDep) -> list[schem
 
 
 @router.get("/rosters/{roster_id}", response_model=schemas.RosterDetail)
-def get_roster(roster_id: int, user: UserDep, session: SessionDep) -> schemas.RosterDetail:
-    """A roster version with every cell."""
-    return roster_detail(_version(session, user, roster_id))
+def get_roster(
+    roster_id: PathId, user: UserDep, session: SessionDep, kpis: bool = False
+) -> schemas.RosterDetail:
+    """A roster version with every cell (and its KPIs with ``?kpis=true``)."""
+    version = _version(session, user, roster_id)
+    detail = roster_detail(version)
+    return detail.model_copy(update={"kpis": version.kpis}) if kpis else detail
 
 
 def _cell_text(cell: dict[str, Any] | None) -> str:
@@ -181,7 +187,7 @@ def _cell_text(cell: dict[str, Any] | None) -> str:
 
 
 @router.get("/rosters/{roster_id}/grid", response_model=schemas.RosterGrid)
-def roster_grid(roster_id: int, user: UserDep, session: SessionDep) -> schemas.RosterGrid:
+def roster_grid(roster_id: PathId, user: UserDep, session: SessionDep) -> schemas.RosterGrid:
     """Agents as rows and days as columns."""
     version = _version(session, user, roster_id)
     horizon = PlanningHorizon(start=version.start, days=version.days)
@@ -203,7 +209,7 @@ def roster_grid(roster_id: int, user: UserDep, session: SessionDep) -> schemas.R
 
 @router.get("/rosters/{roster_id}/agents/{agent_id}", response_model=schemas.RosterDetail)
 def roster_by_agent(
-    roster_id: int, agent_id: str, user: UserDep, session: SessionDep
+    roster_id: PathId, agent_id: str, user: UserDep, session: SessionDep
 ) -> schemas.RosterDetail:
     """One agent's days in a roster version."""
     version = _version(session, user, roster_id)
@@ -216,7 +222,7 @@ def roster_by_agent(
 
 
 @router.get("/rosters/{roster_id}/days/{day}", response_model=schemas.RosterDetail)
-def roster_by_day(roster_id: int, day: date, user: UserDep, session: SessionDep) -> schemas.RosterDetail:
+def roster_by_day(roster_id: PathId, day: date, user: UserDep, session: SessionDep) -> schemas.RosterDetail:
     """Every agent on one day of a roster version."""
     version = _version(session, user, roster_id)
     if day not in PlanningHorizon(start=version.start, days=version.days):
@@ -227,14 +233,14 @@ def roster_by_day(roster_id: int, day: date, user: UserDep, session: SessionDep)
 
 
 @router.get("/rosters/{roster_id}/kpis", response_model=dict[str, Any])
-def roster_kpis(roster_id: int, user: UserDep, session: SessionDep) -> dict[str, Any]:
+def roster_kpis(roster_id: PathId, user: UserDep, session: SessionDep) -> dict[str, Any]:
     """Coverage against requirement, projected service level, paid hours and fairness."""
     version = _version(session, user, roster_id)
     return version.kpis or {}
 
 
 @router.post("/rosters/{roster_id}/publish", response_model=schemas.RosterPublic)
-def publish(roster_id: int, user: Scheduler, session: SessionDep) -> schemas.RosterPublic:
+def publish(roster_id: PathId, user: Scheduler, session: SessionDep) -> schemas.RosterPublic:
     """Publish a draft: agents see it, and it is never changed again."""
     version = session.exec(
         select(RosterVersion).where(RosterVersion.id == roster_id).with_for_update()
@@ -274,7 +280,7 @@ def _edited(cells: Sequence[dict[str, Any]], new: RosterCell) -> list[dict[str, 
 
 @router.put("/rosters/{roster_id}/cells/{agent_id}/{day}", response_model=schemas.EditOutcome)
 def edit_cell(
-    roster_id: int, agent_id: str, day: date, edit: schemas.CellEdit, user: Scheduler, session: SessionDep
+    roster_id: PathId, agent_id: str, day: date, edit: schemas.CellEdit, user: Scheduler, session: SessionDep
 ) -> schemas.EditOutcome:
     """Change one agent's day. Broken hard rules refuse the edit (409) unless an override reason is given."""
     version = _version(session, user, roster_id)
@@ -296,13 +302,7 @@ def edit_cell(
     kpis, hard, costs = _judged(site, horizon, plan, needed, leave, roster)
     new_breaks = [v for v in hard if v not in set(version.violations)]
     if new_breaks and edit.override_reason is None:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            detail={
-                "message": "the edit breaks hard rules; give override_reason to apply it anyway",
-                "violations": new_breaks,
-            },
-        )
+        raise RuleConflict("the edit breaks hard rules; give override_reason to apply it anyway", new_breaks)
     before = next(
         (c for c in version.cells if c["agent_id"] == agent_id and c["day"] == day.isoformat()), None
     )

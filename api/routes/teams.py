@@ -14,15 +14,16 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from api import schemas
-from api.deps import Scheduler, SessionDep, UserDep, team_for
+from api.deps import PathId, Scheduler, SessionDep, UserDep, team_for
 from api.mapping import agent_public, leave_public, queue_public, team_public, template_public
+from api.schemas import ERRORS
 from api.store import create_team, load_site, save_site, team_leave
 from api.tables import Role, Team, User
 from wfm.domain import Agent, Queue, RosterRules, ShiftTemplate, Site
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError, Problem
 
-router = APIRouter(tags=["teams"])
+router = APIRouter(tags=["teams"], responses=ERRORS)
 
 
 def _unique_name(session: SessionDep, name: str, team_id: int | None = None) -> None:
@@ -59,12 +60,12 @@ def create_from_sample(
     sample: schemas.TeamSample, user: Scheduler, session: SessionDep
 ) -> schemas.TeamPublic:
     """Create a team from the bundled sample centre: its site, team and approved leave."""
-    from wfm.sample_centre import load_sample_centre
+    from wfm.sample_centre import load_sample_plan
 
     _unique_name(session, sample.name)
-    centre = load_sample_centre()
-    site = centre.site.model_copy(update={"name": sample.name})
-    team = create_team(session=session, site=site, leave=centre.leave_requests, actor=user)
+    site, _horizon, leave = load_sample_plan()
+    site = site.model_copy(update={"name": sample.name})
+    team = create_team(session=session, site=site, leave=leave, actor=user)
     return team_public(team, site)
 
 
@@ -82,14 +83,14 @@ def list_teams(user: UserDep, session: SessionDep) -> list[schemas.TeamPublic]:
 
 
 @router.get("/teams/{team_id}", response_model=schemas.TeamPublic)
-def get_team(team_id: int, user: UserDep, session: SessionDep) -> schemas.TeamPublic:
+def get_team(team_id: PathId, user: UserDep, session: SessionDep) -> schemas.TeamPublic:
     """One team."""
     team = team_for(session, user, team_id)
     return team_public(team, load_site(session, team))
 
 
 @router.get("/teams/{team_id}/site", response_model=schemas.TeamSite)
-def get_site(team_id: int, user: Scheduler, session: SessionDep) -> schemas.TeamSite:
+def get_site(team_id: PathId, user: Scheduler, session: SessionDep) -> schemas.TeamSite:
     """The whole site, as the solver sees it."""
     team = team_for(session, user, team_id)
     assert team.id is not None
@@ -98,7 +99,7 @@ def get_site(team_id: int, user: Scheduler, session: SessionDep) -> schemas.Team
 
 @router.patch("/teams/{team_id}", response_model=schemas.TeamPublic)
 def update_team(
-    team_id: int, update: schemas.TeamUpdate, user: Scheduler, session: SessionDep
+    team_id: PathId, update: schemas.TeamUpdate, user: Scheduler, session: SessionDep
 ) -> schemas.TeamPublic:
     """Change a team's name, time zone, opening hours, interval or staffing policy."""
     team = team_for(session, user, team_id)
@@ -120,13 +121,13 @@ def update_team(
 
 
 @router.get("/teams/{team_id}/rules", response_model=RosterRules)
-def get_rules(team_id: int, user: UserDep, session: SessionDep) -> RosterRules:
+def get_rules(team_id: PathId, user: UserDep, session: SessionDep) -> RosterRules:
     """The rules every roster of the team is judged by."""
     return load_site(session, team_for(session, user, team_id)).rules
 
 
 @router.put("/teams/{team_id}/rules", response_model=RosterRules)
-def put_rules(team_id: int, rules: RosterRules, user: Scheduler, session: SessionDep) -> RosterRules:
+def put_rules(team_id: PathId, rules: RosterRules, user: Scheduler, session: SessionDep) -> RosterRules:
     """Replace the team's rules."""
     team = team_for(session, user, team_id)
     site = _changed(load_site(session, team), rules=rules)
@@ -154,14 +155,14 @@ def _agent(site: Site, agent_id: str) -> Agent:
 
 
 @router.get("/teams/{team_id}/agents", response_model=list[schemas.AgentPublic])
-def list_agents(team_id: int, user: UserDep, session: SessionDep) -> list[schemas.AgentPublic]:
+def list_agents(team_id: PathId, user: UserDep, session: SessionDep) -> list[schemas.AgentPublic]:
     """The team's agents."""
     site = load_site(session, team_for(session, user, team_id))
     return [agent_public(team_id, agent) for agent in site.agents]
 
 
 @router.get("/teams/{team_id}/agents/{agent_id}", response_model=schemas.AgentPublic)
-def get_agent(team_id: int, agent_id: str, user: UserDep, session: SessionDep) -> schemas.AgentPublic:
+def get_agent(team_id: PathId, agent_id: str, user: UserDep, session: SessionDep) -> schemas.AgentPublic:
     """One agent."""
     site = load_site(session, team_for(session, user, team_id))
     return agent_public(team_id, _agent(site, agent_id))
@@ -170,7 +171,7 @@ def get_agent(team_id: int, agent_id: str, user: UserDep, session: SessionDep) -
 @router.post(
     "/teams/{team_id}/agents", response_model=schemas.AgentPublic, status_code=status.HTTP_201_CREATED
 )
-def create_agent(team_id: int, agent: Agent, user: Scheduler, session: SessionDep) -> schemas.AgentPublic:
+def create_agent(team_id: PathId, agent: Agent, user: Scheduler, session: SessionDep) -> schemas.AgentPublic:
     """Add an agent."""
     team = team_for(session, user, team_id)
     site = load_site(session, team)
@@ -191,7 +192,7 @@ def create_agent(team_id: int, agent: Agent, user: Scheduler, session: SessionDe
 
 @router.put("/teams/{team_id}/agents/{agent_id}", response_model=schemas.AgentPublic)
 def replace_agent(
-    team_id: int, agent_id: str, agent: Agent, user: Scheduler, session: SessionDep
+    team_id: PathId, agent_id: str, agent: Agent, user: Scheduler, session: SessionDep
 ) -> schemas.AgentPublic:
     """Replace an agent's details (the id in the body must match the path)."""
     team = team_for(session, user, team_id)
@@ -215,7 +216,7 @@ def replace_agent(
 
 
 @router.delete("/teams/{team_id}/agents/{agent_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_agent(team_id: int, agent_id: str, user: Scheduler, session: SessionDep) -> Response:
+def delete_agent(team_id: PathId, agent_id: str, user: Scheduler, session: SessionDep) -> Response:
     """Remove an agent from the team (published rosters keep their days)."""
     team = team_for(session, user, team_id)
     site = load_site(session, team)
@@ -244,14 +245,14 @@ def _queue(site: Site, code: str) -> Queue:
 
 
 @router.get("/teams/{team_id}/queues", response_model=list[schemas.QueuePublic])
-def list_queues(team_id: int, user: UserDep, session: SessionDep) -> list[schemas.QueuePublic]:
+def list_queues(team_id: PathId, user: UserDep, session: SessionDep) -> list[schemas.QueuePublic]:
     """The team's queues."""
     site = load_site(session, team_for(session, user, team_id))
     return [queue_public(team_id, q) for q in site.queues]
 
 
 @router.get("/teams/{team_id}/queues/{code}", response_model=schemas.QueuePublic)
-def get_queue(team_id: int, code: str, user: UserDep, session: SessionDep) -> schemas.QueuePublic:
+def get_queue(team_id: PathId, code: str, user: UserDep, session: SessionDep) -> schemas.QueuePublic:
     """One queue."""
     return queue_public(team_id, _queue(load_site(session, team_for(session, user, team_id)), code))
 
@@ -259,7 +260,7 @@ def get_queue(team_id: int, code: str, user: UserDep, session: SessionDep) -> sc
 @router.post(
     "/teams/{team_id}/queues", response_model=schemas.QueuePublic, status_code=status.HTTP_201_CREATED
 )
-def create_queue(team_id: int, queue: Queue, user: Scheduler, session: SessionDep) -> schemas.QueuePublic:
+def create_queue(team_id: PathId, queue: Queue, user: Scheduler, session: SessionDep) -> schemas.QueuePublic:
     """Add a queue."""
     team = team_for(session, user, team_id)
     site = load_site(session, team)
@@ -280,7 +281,7 @@ def create_queue(team_id: int, queue: Queue, user: Scheduler, session: SessionDe
 
 @router.put("/teams/{team_id}/queues/{code}", response_model=schemas.QueuePublic)
 def replace_queue(
-    team_id: int, code: str, queue: Queue, user: Scheduler, session: SessionDep
+    team_id: PathId, code: str, queue: Queue, user: Scheduler, session: SessionDep
 ) -> schemas.QueuePublic:
     """Replace a queue's settings (the code in the body must match the path)."""
     team = team_for(session, user, team_id)
@@ -298,7 +299,7 @@ def replace_queue(
 
 
 @router.delete("/teams/{team_id}/queues/{code}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_queue(team_id: int, code: str, user: Scheduler, session: SessionDep) -> Response:
+def delete_queue(team_id: PathId, code: str, user: Scheduler, session: SessionDep) -> Response:
     """Remove a queue no agent is skilled for (409 otherwise)."""
     team = team_for(session, user, team_id)
     site = load_site(session, team)
@@ -321,14 +322,16 @@ def _template(site: Site, code: str) -> ShiftTemplate:
 
 
 @router.get("/teams/{team_id}/shift-templates", response_model=list[schemas.ShiftTemplatePublic])
-def list_templates(team_id: int, user: UserDep, session: SessionDep) -> list[schemas.ShiftTemplatePublic]:
+def list_templates(team_id: PathId, user: UserDep, session: SessionDep) -> list[schemas.ShiftTemplatePublic]:
     """The team's shift templates."""
     site = load_site(session, team_for(session, user, team_id))
     return [template_public(team_id, t) for t in site.shift_templates]
 
 
 @router.get("/teams/{team_id}/shift-templates/{code}", response_model=schemas.ShiftTemplatePublic)
-def get_template(team_id: int, code: str, user: UserDep, session: SessionDep) -> schemas.ShiftTemplatePublic:
+def get_template(
+    team_id: PathId, code: str, user: UserDep, session: SessionDep
+) -> schemas.ShiftTemplatePublic:
     """One shift template."""
     return template_public(team_id, _template(load_site(session, team_for(session, user, team_id)), code))
 
@@ -339,7 +342,7 @@ def get_template(team_id: int, code: str, user: UserDep, session: SessionDep) ->
     status_code=status.HTTP_201_CREATED,
 )
 def create_template(
-    team_id: int, template: ShiftTemplate, user: Scheduler, session: SessionDep
+    team_id: PathId, template: ShiftTemplate, user: Scheduler, session: SessionDep
 ) -> schemas.ShiftTemplatePublic:
     """Add a shift template."""
     team = team_for(session, user, team_id)
@@ -361,7 +364,7 @@ def create_template(
 
 @router.put("/teams/{team_id}/shift-templates/{code}", response_model=schemas.ShiftTemplatePublic)
 def replace_template(
-    team_id: int, code: str, template: ShiftTemplate, user: Scheduler, session: SessionDep
+    team_id: PathId, code: str, template: ShiftTemplate, user: Scheduler, session: SessionDep
 ) -> schemas.ShiftTemplatePublic:
     """Replace a shift template (the code in the body must match the path)."""
     team = team_for(session, user, team_id)
@@ -388,7 +391,7 @@ def replace_template(
 
 
 @router.delete("/teams/{team_id}/shift-templates/{code}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_template(team_id: int, code: str, user: Scheduler, session: SessionDep) -> Response:
+def delete_template(team_id: PathId, code: str, user: Scheduler, session: SessionDep) -> Response:
     """Remove a shift template nothing refers to (409 otherwise)."""
     team = team_for(session, user, team_id)
     site = load_site(session, team)
@@ -409,7 +412,7 @@ def delete_template(team_id: int, code: str, user: Scheduler, session: SessionDe
 
 
 @router.get("/teams/{team_id}/leave", response_model=list[schemas.LeavePublic])
-def list_leave(team_id: int, user: Scheduler, session: SessionDep) -> list[schemas.LeavePublic]:
+def list_leave(team_id: PathId, user: Scheduler, session: SessionDep) -> list[schemas.LeavePublic]:
     """The team's leave."""
     team_for(session, user, team_id)
     return [leave_public(row) for row in team_leave(session, team_id)]

@@ -9,10 +9,11 @@ from api import schemas
 from api.auth import hash_password
 from api.deps import Manager, SessionDep
 from api.mapping import user_public
+from api.schemas import ERRORS
 from api.store import load_site, record
 from api.tables import Role, Team, User
 
-router = APIRouter(tags=["users"])
+router = APIRouter(tags=["users"], responses=ERRORS)
 
 
 @router.post("/users", response_model=schemas.UserPublic, status_code=status.HTTP_201_CREATED)

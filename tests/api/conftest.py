@@ -54,6 +54,14 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
+def _empty_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Each API test runs once on a new SQLite file and once on PostgreSQL (schema emptied after)."""
@@ -62,11 +70,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     url: str = request.getfixturevalue("postgres_url")
     yield url
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    _empty_postgres(url)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """As ``database_url``, shared by the tests of one module (for data that is slow to build)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('module') / 'wfm.db'}"
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    yield url
+    _empty_postgres(url)
 
 
 @dataclass
@@ -91,8 +108,7 @@ def add_user(client: TestClient, username: str, role: Role, **extra: object) -> 
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-@pytest.fixture
-def api(database_url: str) -> Iterator[Api]:
+def running_api(database_url: str) -> Iterator[Api]:
     settings = Settings(
         database_url=database_url, secret_key="test-secret-" + "x" * 32, solve_time_limit_s=3.0
     )
@@ -102,3 +118,13 @@ def api(database_url: str) -> Iterator[Api]:
             Role.SCHEDULER: add_user(client, "scheduler", Role.SCHEDULER),
         }
         yield Api(client, headers, settings)
+
+
+@pytest.fixture
+def api(database_url: str) -> Iterator[Api]:
+    yield from running_api(database_url)
+
+
+@pytest.fixture(scope="module")
+def module_api(module_database_url: str) -> Iterator[Api]:
+    yield from running_api(module_database_url)

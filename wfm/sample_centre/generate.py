@@ -460,17 +460,20 @@ def write_bundle(centre: SampleCentre, directory: Path = DATA_DIR) -> None:
     write_history(centre.history, directory / HISTORY_FILE)
 
 
-def load_bundle(directory: Path = DATA_DIR) -> SampleCentre:
-    """Read the sample centre from the files bundled with the package."""
+def load_plan(directory: Path = DATA_DIR) -> tuple[Site, PlanningHorizon, tuple[LeaveRequest, ...]]:
+    """The bundled site, planning week and leave, without reading the history."""
     site = Site.load(directory / "site.json")
     planning = json.loads((directory / "planning.json").read_text(encoding="utf-8"))
+    horizon = PlanningHorizon.model_validate(planning["horizon"])
+    leave = tuple(LeaveRequest.model_validate(x) for x in planning["leave_requests"])
+    return site, horizon, leave
+
+
+def load_bundle(directory: Path = DATA_DIR) -> SampleCentre:
+    """Read the sample centre from the files bundled with the package."""
+    site, horizon, leave = load_plan(directory)
     history = read_history(directory / HISTORY_FILE)
-    return SampleCentre(
-        site=site,
-        horizon=PlanningHorizon.model_validate(planning["horizon"]),
-        leave_requests=tuple(LeaveRequest.model_validate(x) for x in planning["leave_requests"]),
-        history=history,
-    )
+    return SampleCentre(site=site, horizon=horizon, leave_requests=leave, history=history)
 
 
 def first_history_day(params: SampleParameters) -> date:

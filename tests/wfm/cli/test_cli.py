@@ -49,6 +49,9 @@ def test_only_subcommands_that_do_real_work_exist() -> None:
             ("bench", "curtois"),
             ("roster",),
             ("demo",),
+            ("serve",),
+            ("admin",),
+            ("admin", "create-manager"),
         ]
     )
 
