@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from wfm.domain import (
     Agent,
@@ -148,10 +149,16 @@ class RosterProblem:
         return tuple(q for q in self.queues if q in agent.skills)
 
     def history_cell(self, agent_id: AgentId, day: date) -> RosterCell | None:
+        return self._history_cells.get((agent_id, day))
+
+    @cached_property
+    def _history_cells(self) -> dict[tuple[AgentId, date], RosterCell]:
+        """``history`` by agent and day (the first cell of each): a rolling week's history holds every
+        cell of the weeks before it, too many to scan on each look-up."""
+        cells: dict[tuple[AgentId, date], RosterCell] = {}
         for cell in self.history:
-            if cell.agent_id == agent_id and cell.day == day:
-                return cell
-        return None
+            cells.setdefault((cell.agent_id, cell.day), cell)
+        return cells
 
 
 def _closing(hours: OpeningHours) -> tuple[int | None, ...]:

@@ -221,6 +221,14 @@ WINDOW_SHARE = 0.75
 WINDOW_GAP = 0.003
 """A week's solve stops once its roster is this close to its own bound."""
 
+WINDOW_STRETCH = 2.0
+"""A week whose search finds no roster in its slice of the time (a slow or busy machine) may take up to
+this many slices in all, to find a roster keeping the hard rules and mend it (:func:`_solve_week`)."""
+
+WINDOW_FLOOR = 2.0
+"""Time kept for each week still to come, in multiples of building the first week's model: enough to
+build one and find a roster keeping its hard rules (which takes less) on the same machine."""
+
 
 def should_split(problem: RosterProblem) -> bool:
     """Whether :func:`solve_by_weeks` suits the problem better than one whole-horizon model."""
@@ -251,11 +259,19 @@ class _Bounds:
         self.problem, self.windows, self.budget_s = problem, windows, budget_s
         self.values: list[float] = []
         self.infeasible = False
+        self._stopped = False
+        self._solver: cp_model.CpSolver | None = None
+        self._lock = threading.Lock()
 
     def run(self, settings: SolveSettings) -> None:
         for window in self.windows:
+            model = _model(relaxed_window(self.problem, window)).model
             solver = _window_solver(settings, self.budget_s, 1)
-            code = solver.solve(_model(relaxed_window(self.problem, window)).model)
+            with self._lock:
+                if self._stopped:
+                    return
+                self._solver = solver
+            code = solver.solve(model)
             if code == cp_model.INFEASIBLE:
                 self.infeasible = True
                 return
@@ -263,9 +279,80 @@ class _Bounds:
                 return
             self.values.append(solver.best_objective_bound)
 
+    def stop(self, thread: threading.Thread | None, deadline: float | None = None) -> None:
+        """Wait for ``thread`` (running :meth:`run`) until ``deadline`` (``time.perf_counter()``; now if
+        ``None``), then stop its search. A search stopped early still proves its bound so far."""
+        if thread is None or thread.ident is None:  # not started
+            return
+        if deadline is not None:
+            thread.join(max(0.0, deadline - time.perf_counter()))
+        while thread.is_alive():
+            with self._lock:
+                self._stopped = True
+                if self._solver is not None:
+                    self._solver.stop_search()  # a no-op until its search starts: so asked again
+            thread.join(0.05)
+
     @property
     def total(self) -> float | None:
         return sum(self.values) if len(self.values) == len(self.windows) else None
+
+
+_FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _solve_week(
+    ctx: ModelContext,
+    settings: SolveSettings,
+    dive_end: float | None,
+    week_end: float,
+    last_end: float,
+    setup_s: float,
+) -> tuple[Roster | None, bool, str]:
+    """A rolling week's roster (``None`` if it has none in time or none at all), whether the week's own
+    search found it, and how it was found.
+
+    The week is optimised (``max_lp``) until ``dive_end`` (``None``: not at all). No roster by then (a
+    slow or busy machine): any roster keeping the hard rules is searched for until ``last_end`` (without
+    the objective that takes a fraction of the time), then mended by neighbourhood search over the week
+    (:func:`solver.search.improve`) until ``week_end``: the first such roster costs several times the
+    optimised week, the search takes most of the difference back in a few seconds. It is not mended if
+    less than ``setup_s`` (about what building the week's model and setting up the search take) is
+    left. The ends are ``time.perf_counter()`` values.
+    """
+    from solver.search import NeighbourhoodPlan, improve, incumbent_of, roster_of
+
+    workers = max(1, settings.workers - 1)
+    bound = -math.inf
+    if dive_end is not None:
+        solver = _window_solver(settings, dive_end - time.perf_counter(), workers)
+        solver.parameters.subsolvers.append("max_lp")
+        solver.parameters.relative_gap_limit = max(settings.relative_gap, WINDOW_GAP)
+        code = solver.solve(ctx.model)
+        if code in _FOUND:
+            return _extract(ctx, solver), True, f"{solver.status_name(code)} {solver.objective_value:.0f}"
+        if code != cp_model.UNKNOWN:  # infeasible (the weeks before it may be to blame) or invalid
+            return None, False, solver.status_name(code)
+        if math.isfinite(solver.best_objective_bound):
+            bound = solver.best_objective_bound
+    anyone = ctx.model.clone()  # same variables, so its solution reads through ``ctx``
+    anyone.clear_objective()  # type: ignore[no-untyped-call]
+    first = _window_solver(settings, last_end - time.perf_counter(), settings.workers)
+    first.parameters.stop_after_first_solution = True
+    code = first.solve(anyone)
+    if code not in _FOUND:
+        return None, False, f"no roster keeping the hard rules in time ({first.status_name(code)})"
+    roster = _extract(ctx, first)
+    if week_end - time.perf_counter() < setup_s:
+        return roster, False, "a roster keeping the hard rules"
+    incumbent = incumbent_of(ctx, roster, max(0.1, min(10.0, last_end - time.perf_counter())))
+    if incumbent is None:
+        return roster, False, "a roster keeping the hard rules"
+    start = incumbent.objective
+    mending = replace(settings, workers=workers)
+    incumbent = improve(ctx, incumbent, bound, week_end, mending, NeighbourhoodPlan())
+    how = f"a roster keeping the hard rules, mended {start} -> {incumbent.objective}"
+    return roster_of(ctx, incumbent), False, how
 
 
 def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterResult:
@@ -274,12 +361,18 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
     1. Each calendar week is solved in turn as a :func:`rolling_window` (the weeks before it fixed),
        with CP-SAT's LP-heavy ``max_lp`` subsolver, whose dive finds a near-optimal week quickly; at the
        same time, on another worker, each week's :func:`relaxed_window` is solved for its lower bound.
-       Their sum bounds the whole problem.
+       Their sum bounds the whole problem. A week whose search finds no roster in its slice of the
+       time (a slow or busy machine) gets a roster keeping the hard rules instead, mended by
+       neighbourhood search over the week, in up to :data:`WINDOW_STRETCH` slices in all
+       (:func:`_solve_week`); the weeks after it go straight to that (the machine would not finish
+       their search either). Each week keeps time for the weeks after it (:data:`WINDOW_FLOOR`).
     2. The weeks joined are the starting roster of a neighbourhood search over the whole horizon with
        every rule (fairness across the horizon and the weeks' edges included).
 
-    Falls back to one whole-horizon solve (:func:`solver.solve.solve_whole`) if a week cannot be
-    solved or a week's relaxation is infeasible (then the whole problem is, and that solve says why).
+    Falls back to one whole-horizon solve (:func:`solver.solve.solve_whole`) with all the time left if a
+    week has no roster even so or is infeasible, or a week's relaxation is infeasible (then the whole
+    problem is, and that solve says why); the bounds' search is stopped first, not waited for, and the
+    result's ``solve_seconds`` counts from the start of this call.
     """
     from solver.search import NeighbourhoodPlan, improve, incumbent_of, roster_of
     from solver.solve import judge, solve_whole
@@ -291,39 +384,50 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
     bounds = _Bounds(problem, windows, budget)
     parallel = settings.workers >= 2
     thread = threading.Thread(target=bounds.run, args=(settings,), daemon=True) if parallel else None
-    if thread is not None:
-        thread.start()
+
+    def whole(reason: str) -> RosterResult:
+        bounds.stop(thread)
+        left_s = deadline - time.perf_counter()
+        logger.info("%s; solving the whole horizon in the %.1f s left", reason, left_s)
+        result = solve_whole(problem, replace(settings, time_limit_s=max(0.1, left_s)))
+        return replace(result, solve_seconds=time.perf_counter() - started)
+
     done: list[RosterCell] = []
+    dive = True  # until a week's search finds no roster in its slice: then the machine is too slow for them
+    build_s = finish_s = 0.0
     for index, window in enumerate(windows):
+        building = time.perf_counter()
         ctx = _model(rolling_window(problem, window, done))
-        left = len(windows) - index
-        time_s = min(budget, (deadline - time.perf_counter()) * WINDOW_SHARE / left)
-        solver = _window_solver(settings, time_s, max(1, settings.workers - 1))
-        solver.parameters.subsolvers.append("max_lp")
-        solver.parameters.relative_gap_limit = max(settings.relative_gap, WINDOW_GAP)
-        code = solver.solve(ctx.model)
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            logger.info(
-                "week of %s: %s; solving the whole horizon instead", window[0], solver.status_name(code)
-            )
+        now = time.perf_counter()
+        if index == 0:  # the machine's pace, measured before the bounds' thread shares it
+            build_s = now - building
+            finish_s = len(windows) * build_s  # to build the whole horizon's model for the polish
             if thread is not None:
-                thread.join()
-            return solve_whole(
-                problem, replace(settings, time_limit_s=max(0.1, deadline - time.perf_counter()))
-            )
-        done += [c for c in _extract(ctx, solver).cells]
-        logger.info("week of %s: %s %.0f", window[0], solver.status_name(code), solver.objective_value)
+                thread.start()
+        left = len(windows) - index
+        time_s = min(budget, (deadline - finish_s - now) * WINDOW_SHARE / left)
+        last_end = deadline - finish_s - (left - 1) * WINDOW_FLOOR * build_s  # the rest: the later weeks'
+        week_end = min(now + (WINDOW_STRETCH if dive else 1.0) * time_s, last_end - build_s)
+        dive_end = min(now + time_s, week_end) if dive else None
+        week, dive, how = _solve_week(ctx, settings, dive_end, week_end, last_end, build_s)
+        if week is None:
+            return whole(f"week of {window[0]}: {how}")
+        done += week.cells
+        logger.info("week of %s: %s (%.1f s)", window[0], how, time.perf_counter() - now)
     if thread is not None:
-        thread.join()
+        bounds.stop(thread, deadline - finish_s)
     else:
-        bounds.budget_s = max(0.1, (deadline - time.perf_counter()) / (2 * len(windows)))
+        bounds.budget_s = max(0.1, (deadline - finish_s - time.perf_counter()) / (2 * len(windows)))
         bounds.run(settings)
     if bounds.infeasible:
-        return solve_whole(problem, replace(settings, time_limit_s=max(0.1, deadline - time.perf_counter())))
+        return whole("a week's relaxation is infeasible")
     roster = Roster(horizon=problem.horizon, cells=tuple(done))
     bound = bounds.total
+    building = time.perf_counter()
     ctx = _model(problem)
-    incumbent = incumbent_of(ctx, roster)
+    setup_s = time.perf_counter() - building  # about what setting up the polish takes: none without it
+    left_s = deadline - time.perf_counter()
+    incumbent = incumbent_of(ctx, roster, min(10.0, left_s)) if left_s > setup_s else None
     if incumbent is not None:
         incumbent = improve(
             ctx, incumbent, bound if bound is not None else -math.inf, deadline, settings, NeighbourhoodPlan()

@@ -185,3 +185,77 @@ def test_sample_centre_fortnight_is_solved_week_by_week_with_a_proven_bound(monk
     assert _hard(problem, result.roster.cells) == []
     assert result.lower_bound is not None and 0 < result.lower_bound <= result.objective
     assert result.solve_seconds < 12.0 + 1.0
+
+
+def _fortnight_with_cover(kit: Any) -> Any:
+    """Two weeks, six agents, two of them wanted on chat from 9 to 17 every day."""
+    team = [kit.agent(f"A{i}") for i in range(6)]
+    rows = [
+        ("chat", datetime.combine(kit.day(d), datetime.min.time()).replace(hour=h), 2)
+        for d in range(14)
+        for h in range(9, 17)
+    ]
+    return kit.problem(team, days=14, queues=("chat",), interval_cover=kit.requirement(rows))
+
+
+def _busy_machine(monkeypatch: Any, *, no_roster_at_all: bool = False) -> None:
+    """CP-SAT on a machine too busy for the weeks' own search: it spends its slice of the time and finds
+    no roster. With ``no_roster_at_all``, a quick search for any roster finds none either."""
+    import time
+
+    from ortools.sat.python import cp_model
+
+    real = cp_model.CpSolver.solve
+
+    def busy(self: Any, model: Any, *args: Any) -> Any:
+        week_search = "max_lp" in self.parameters.subsolvers
+        if week_search or (no_roster_at_all and self.parameters.stop_after_first_solution):
+            if week_search:
+                time.sleep(self.parameters.max_time_in_seconds)
+            self.parameters.max_time_in_seconds = 0.0
+        return real(self, model, *args)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", busy)
+
+
+def test_a_week_whose_search_finds_no_roster_in_its_slice_still_gets_one(kit: Any, monkeypatch: Any) -> None:
+    """A busy machine (the weeks' search finds nothing in its slice): every week still gets a roster,
+    one keeping the hard rules, mended; the weeks' roster is the result, within the time limit, not a
+    give-up (no solution) nor one whole-horizon model with whatever time is left."""
+    import solver.windows as windows
+
+    problem = _fortnight_with_cover(kit)
+    used: list[str] = []
+    original = windows.rolling_window
+    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    _busy_machine(monkeypatch)
+    result = solve_by_weeks(problem, SolveSettings(time_limit_s=3.0, workers=2, seed=0))
+    assert used == ["week", "week"]
+    assert result.solved and result.roster is not None
+    assert result.roster.missing_cells([a.id for a in problem.agents]) == []
+    assert _hard(problem, result.roster.cells) == []
+    assert result.solve_seconds < 3.0 + 1.0
+
+
+def test_a_week_with_no_roster_at_all_falls_back_to_the_whole_horizon_in_the_time_left(
+    kit: Any, monkeypatch: Any
+) -> None:
+    """When a week has no roster even so, the whole-horizon model gets the time left at once (the
+    bounds' search is stopped, not waited for), and the result counts the seconds of the whole call."""
+    import time
+
+    import solver.windows as windows
+
+    problem = _fortnight_with_cover(kit)
+    used: list[str] = []
+    original = windows.rolling_window
+    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    _busy_machine(monkeypatch, no_roster_at_all=True)
+    started = time.perf_counter()
+    result = solve_by_weeks(problem, SolveSettings(time_limit_s=3.0, workers=2, seed=0))
+    elapsed = time.perf_counter() - started
+    assert used == ["week"]
+    assert result.solved and result.roster is not None
+    assert _hard(problem, result.roster.cells) == []
+    assert elapsed - 0.2 <= result.solve_seconds <= elapsed
+    assert elapsed < 3.0 + 1.0
