@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from api.auth import user_id_from
+from api.cache import PublishedAnswers
 from api.jobs import JobRunner
 from api.schemas import MAX_ID
 from api.settings import Settings
@@ -35,7 +36,13 @@ def get_runner(request: Request) -> JobRunner:
     return runner
 
 
+def get_published(request: Request) -> PublishedAnswers:
+    answers: PublishedAnswers = request.app.state.published
+    return answers
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+PublishedDep = Annotated[PublishedAnswers, Depends(get_published)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import httpx
 import pandas as pd
 
-WFM = [sys.executable, "-m", "wfm.cli.app"]
+WFM = [sys.executable, "-m", "wfm.cli"]
 POSTGRES_URL = os.environ.get("WFM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "benchmark-password"
 

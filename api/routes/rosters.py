@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from api import schemas
-from api.deps import PathId, RunnerDep, Scheduler, SessionDep, SettingsDep, UserDep, team_for
+from api.deps import PathId, PublishedDep, RunnerDep, Scheduler, SessionDep, SettingsDep, UserDep, team_for
 from api.errors import RuleConflict
 from api.jobs import JobControl, Save, new_job, plain
 from api.mapping import body, frame_of, job_public, leave_of, roster_detail, roster_public
@@ -168,12 +168,29 @@ def list_rosters(team_id: PathId, user: UserDep, session: SessionDep) -> list[sc
 
 @router.get("/rosters/{roster_id}", response_model=schemas.RosterDetail)
 def get_roster(
-    roster_id: PathId, user: UserDep, session: SessionDep, kpis: bool = False
-) -> schemas.RosterDetail:
+    roster_id: PathId, user: UserDep, session: SessionDep, published: PublishedDep, kpis: bool = False
+) -> Response:
     """A roster version with every cell (and its KPIs with ``?kpis=true``)."""
-    version = _version(session, user, roster_id)
-    detail = roster_detail(version)
-    return detail.model_copy(update={"kpis": version.kpis}) if kpis else detail
+    head = session.exec(
+        select(RosterVersion.team_id, RosterVersion.state).where(RosterVersion.id == roster_id)
+    ).first()
+    if head is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no roster {roster_id}")
+    team_id, state = head
+    team_for(session, user, team_id)
+    if user.role is Role.AGENT and state is not RosterState.PUBLISHED:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="an agent sees published rosters only")
+    key = (roster_id, kpis)
+    answer = published.get(key) if state is RosterState.PUBLISHED else None
+    if answer is None:
+        version = _version(session, user, roster_id)
+        detail = roster_detail(version)
+        if kpis:
+            detail = detail.model_copy(update={"kpis": version.kpis})
+        answer = detail.model_dump_json().encode()
+        if version.state is RosterState.PUBLISHED:
+            published.put(key, answer)
+    return Response(content=answer, media_type="application/json")
 
 
 def _cell_text(cell: dict[str, Any] | None) -> str:

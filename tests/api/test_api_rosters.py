@@ -178,3 +178,36 @@ def test_an_edit_naming_an_unknown_shift_is_422(solved: tuple[Api, int, int]) ->
         url, json={"kind": "shift", "shift": "night", "queue": "hotline"}, headers=api.as_(Role.SCHEDULER)
     )
     assert response.status_code == 422 and "night" in response.text
+
+
+def test_a_draft_is_read_afresh_after_an_edit_and_a_published_read_is_stable(
+    solved: tuple[Api, int, int],
+) -> None:
+    api, _team, roster = solved
+    headers = api.as_(Role.SCHEDULER)
+    first = api.client.get(f"/rosters/{roster}?kpis=true", headers=headers).json()
+    cell = next(c for c in first["cells"] if c["kind"] == "shift")
+    url = f"/rosters/{roster}/cells/{cell['agent_id']}/{cell['day']}"
+    assert (
+        api.client.put(url, json={"kind": "rest", "override_reason": "test"}, headers=headers).status_code
+        == 200
+    )
+    edited = api.client.get(f"/rosters/{roster}?kpis=true", headers=headers).json()
+    mine = next(c for c in edited["cells"] if c["agent_id"] == cell["agent_id"] and c["day"] == cell["day"])
+    assert mine["kind"] == "rest" and edited["kpis"] != first["kpis"]
+    api.client.put(
+        url,
+        json={
+            "kind": "shift",
+            "shift": cell["shift"],
+            "queue": cell["queue"],
+            "break_start": cell["break_start"],
+        },
+        headers=headers,
+    )
+    assert api.client.post(f"/rosters/{roster}/publish", headers=headers).status_code == 200
+    once = api.client.get(f"/rosters/{roster}?kpis=true", headers=headers)
+    twice = api.client.get(f"/rosters/{roster}?kpis=true", headers=headers)
+    assert once.json()["state"] == "published" and once.content == twice.content
+    assert once.json()["kpis"] == first["kpis"] and "kpis" in once.json()
+    assert api.client.get(f"/rosters/{roster}", headers=headers).json()["kpis"] is None

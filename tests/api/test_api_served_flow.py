@@ -16,7 +16,7 @@ import pytest
 
 from tests.api.test_api_rosters import history_csv
 
-WFM = [sys.executable, "-m", "wfm.cli.app"]
+WFM = [sys.executable, "-m", "wfm.cli"]
 
 
 def _free_port() -> int:
