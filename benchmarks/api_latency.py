@@ -48,6 +48,7 @@ class Measured:
     label: str
     latencies_ms: list[float]
     seconds: float
+    errors: int = 0
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -113,13 +114,19 @@ async def _load(
     base: str, path: str, headers: dict[str, str], clients: int, requests: int, label: str
 ) -> Measured:
     latencies: list[float] = []
+    errors: list[str] = []
     per_client = max(1, requests // clients)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
     async def one_client(client: httpx.AsyncClient) -> None:
         for _ in range(per_client):
             started = time.perf_counter()
-            response = await client.get(path)
+            try:
+                response = await client.get(path)
+            except httpx.TransportError:  # a dropped connection counts, with the time it took
+                errors.append("transport error")
+                latencies.append((time.perf_counter() - started) * 1000)
+                continue
             latencies.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.text[:200]
 
@@ -129,7 +136,7 @@ async def _load(
         started = time.perf_counter()
         await asyncio.gather(*(one_client(client) for _ in range(clients)))
         seconds = time.perf_counter() - started
-    return Measured(label, latencies, seconds)
+    return Measured(label, latencies, seconds, len(errors))
 
 
 def _serve(database_url: str) -> tuple[subprocess.Popen[str], str]:
@@ -165,7 +172,9 @@ def run(database: str, database_url: str, clients: int, requests: int) -> list[M
                 base, f"/rosters/{roster}?kpis=true", agent, clients, requests, "GET /rosters/{id}?kpis=true"
             )
         )
-        return [Measured(f"{database}: {m.label}", m.latencies_ms, m.seconds) for m in (baseline, read)]
+        return [
+            Measured(f"{database}: {m.label}", m.latencies_ms, m.seconds, m.errors) for m in (baseline, read)
+        ]
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -217,14 +226,15 @@ def main() -> None:
     print(
         f"{args.clients} concurrent clients, {args.requests} requests per row, loopback, one server process\n"
     )
-    print("| request | p50 ms | p95 ms | p99 ms | mean ms | requests/s | p95 / baseline p95 |")
-    print("|---|---|---|---|---|---|---|")
+    print("| request | p50 ms | p95 ms | p99 ms | mean ms | requests/s | dropped | p95 / baseline p95 |")
+    print("|---|---|---|---|---|---|---|---|")
     for index, measured in enumerate(results):
         baseline = results[index - index % 2]
         print(
             f"| {measured.label} | {measured.percentile(0.5):.1f} | {measured.percentile(0.95):.1f} | "
             f"{measured.percentile(0.99):.1f} | {statistics.fmean(measured.latencies_ms):.1f} | "
-            f"{measured.throughput:.0f} | {measured.percentile(0.95) / baseline.percentile(0.95):.2f} |"
+            f"{measured.throughput:.0f} | {measured.errors} | "
+            f"{measured.percentile(0.95) / baseline.percentile(0.95):.2f} |"
         )
 
 
