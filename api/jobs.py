@@ -68,8 +68,8 @@ class JobRunner(Protocol):
 def _finish(engine: Engine, job_id: str, **changes: Any) -> None:
     with Session(engine) as session:
         job = session.get(Job, job_id)
-        if job is None:
-            return
+        if job is None or job.state is JobState.CANCELLED:
+            return  # a cancelled job stays cancelled, whatever its work did after
         for key, value in changes.items():
             setattr(job, key, value)
         job.finished_at = datetime.now(UTC)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -41,12 +43,37 @@ class SolveSettings:
     """CP-SAT full subsolvers to run, first first (``("max_lp",)``); empty keeps CP-SAT's own list."""
     linearization_level: int | None = None
     """0-2: how much of the model CP-SAT puts in its LP relaxation; ``None`` keeps its default."""
+    stop: threading.Event | None = field(default=None, compare=False, repr=False)
+    """Set it (from any thread) to end the search early: the best roster so far is kept."""
 
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
             raise ValueError("time_limit_s: must be above 0")
         if self.workers < 1:
             raise ValueError("workers: must be 1 or more")
+
+
+@contextmanager
+def stoppable(solver: cp_model.CpSolver, settings: SolveSettings) -> Iterator[None]:
+    """While inside, setting ``settings.stop`` stops ``solver``'s search (checked every 0.1 s)."""
+    if settings.stop is None:
+        yield
+        return
+    stop, done = settings.stop, threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if stop.wait(0.1):
+                solver.stop_search()
+                done.wait(0.1)
+
+    watcher = threading.Thread(target=watch, name="wfm-solve-stop", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 def parameters_for(settings: SolveSettings) -> cp_model.CpSolver:
@@ -167,7 +194,8 @@ def _feasible_first(ctx: ModelContext, settings: SolveSettings) -> _Values | Non
     first = parameters_for(settings)
     first.parameters.max_time_in_seconds = max(0.1, settings.time_limit_s / 4)
     first.parameters.stop_after_first_solution = True
-    code = first.solve(ctx.model)
+    with stoppable(first, settings):
+        code = first.solve(ctx.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return _Values(dict(enumerate(first.response_proto.solution)))
@@ -196,7 +224,8 @@ def solve_whole(problem: RosterProblem, settings: SolveSettings) -> RosterResult
     ctx.model.minimize(sum((term.weight * term.expr for term in terms), 0))
     solver = parameters_for(settings)
     solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit_s - (time.perf_counter() - started))
-    code = solver.solve(ctx.model)
+    with stoppable(solver, settings):
+        code = solver.solve(ctx.model)
     elapsed = time.perf_counter() - started
     if code == cp_model.MODEL_INVALID:
         return RosterResult(

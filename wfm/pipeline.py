@@ -8,6 +8,7 @@ step imports what it runs, so ``wfm`` stays importable (and ``wfm --help`` fast)
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -138,11 +139,13 @@ def solve_roster(
     time_limit_s: float = 10.0,
     workers: int = 2,
     seed: int = 0,
+    stop: threading.Event | None = None,
 ) -> RosterRun:
-    """Solve a roster problem and measure the roster."""
+    """Solve a roster problem and measure the roster; setting ``stop`` ends the search early."""
     from solver import SolveSettings, solve
 
-    result = solve(problem, SolveSettings(time_limit_s=time_limit_s, workers=workers, seed=seed))
+    settings = SolveSettings(time_limit_s=time_limit_s, workers=workers, seed=seed, stop=stop)
+    result = solve(problem, settings)
     kpis = None
     if result.roster is not None:
         kpis = roster_kpis_of(problem, result.roster, site=site, volume=volume, volume_column=volume_column)

@@ -105,6 +105,7 @@ def start_solve(
             time_limit_s=time_limit,
             workers=settings.solver_workers,
             seed=request.seed,
+            stop=control.stop,
         )
         result = run.result
         if result.roster is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -111,3 +112,26 @@ def test_a_solve_job_reports_progress_and_its_roster(api: Api) -> None:
     assert job["state"] == "succeeded" and job["progress"] == 1.0
     roster = api.client.get(f"/rosters/{job['result']['roster_id']}", headers=headers).json()
     assert roster["solve"]["objective"] == job["result"]["objective"]
+
+
+def test_cancelling_a_running_solve_stops_the_search_and_saves_no_roster(api: Api) -> None:
+    headers = api.as_(Role.SCHEDULER)
+    team = api.client.post("/teams/sample", json={}, headers=headers).json()["id"]
+    needed = requirement(api, team)
+    long = api.client.post(
+        f"/teams/{team}/rosters/solve", json={"requirement_id": needed, "time_limit_s": 120}, headers=headers
+    ).json()["id"]
+    while api.client.get(f"/jobs/{long}", headers=headers).json()["state"] == "queued":
+        time.sleep(0.1)
+    time.sleep(2)
+    assert api.client.delete(f"/jobs/{long}", headers=headers).json()["state"] == "cancelled"
+    started = time.monotonic()
+    short = api.client.post(
+        f"/teams/{team}/rosters/solve", json={"requirement_id": needed, "time_limit_s": 4}, headers=headers
+    ).json()["id"]
+    finished = wait(api.client, short, headers, timeout_s=60)
+    assert finished["state"] == "succeeded", finished["error"]
+    assert time.monotonic() - started < 40  # the one job worker was freed long before the 120 s limit
+    job = api.client.get(f"/jobs/{long}", headers=headers).json()
+    assert job["state"] == "cancelled" and job["result"] is None
+    assert len(api.client.get(f"/teams/{team}/rosters", headers=headers).json()) == 1
