@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, func, select
 
@@ -26,6 +26,9 @@ from api.tables import (
     User,
 )
 from wfm.domain import LeaveRequest, Roster, Site
+
+if TYPE_CHECKING:
+    from api.schemas import UserCreate
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,35 @@ def record(
             reason=reason,
         )
     )
+
+
+def add_user(*, session: Session, user_in: UserCreate, actor: User | Actor | None, how: str = "") -> User:
+    """Store a new user (password hashed) with its audit entry, and commit."""
+    from api.auth import hash_password
+
+    user = User(
+        username=user_in.username,
+        full_name=user_in.full_name,
+        role=user_in.role,
+        team_id=user_in.team_id,
+        agent_code=user_in.agent_code,
+        password_hash=hash_password(user_in.password),
+    )
+    session.add(user)
+    session.flush()
+    detail = {"username": user.username, "role": user.role.value} | ({"by": how} if how else {})
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        team_id=user.team_id,
+        detail=detail,
+    )
+    session.commit()
+    session.refresh(user)
+    return user
 
 
 def site_rows(

@@ -6,11 +6,10 @@ from fastapi import APIRouter, HTTPException, status
 from sqlmodel import col, select
 
 from api import schemas
-from api.auth import hash_password
 from api.deps import Manager, SessionDep
 from api.mapping import user_public
 from api.schemas import ERRORS
-from api.store import load_site, record
+from api.store import add_user, load_site
 from api.tables import Role, Team, User
 
 router = APIRouter(tags=["users"], responses=ERRORS)
@@ -38,27 +37,7 @@ def create_user(user_in: schemas.UserCreate, manager: Manager, session: SessionD
                 status.HTTP_422_UNPROCESSABLE_CONTENT,
                 detail=f"agent_code: team {team.name} has no agent '{user_in.agent_code}'",
             )
-    user = User(
-        username=user_in.username,
-        full_name=user_in.full_name,
-        role=user_in.role,
-        team_id=user_in.team_id,
-        agent_code=user_in.agent_code,
-        password_hash=hash_password(user_in.password),
-    )
-    session.add(user)
-    session.flush()
-    record(
-        session,
-        actor=manager,
-        action="create",
-        entity="user",
-        entity_id=user.id,
-        team_id=user.team_id,
-        detail={"username": user.username, "role": user.role.value},
-    )
-    session.commit()
-    session.refresh(user)
+    user = add_user(session=session, user_in=user_in, actor=manager)
     return user_public(user)
 
 

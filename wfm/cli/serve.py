@@ -69,10 +69,9 @@ def create_manager(
     from pydantic import ValidationError
     from sqlmodel import Session, select
 
-    from api.auth import hash_password
     from api.db import make_engine, migrate
     from api.schemas import UserCreate
-    from api.store import record
+    from api.store import add_user
     from api.tables import Role, User
     from wfm.domain.parsing import problems_from
 
@@ -89,23 +88,6 @@ def create_manager(
             raise InputError(
                 "manager refused", [Problem(f"user name '{username}' is taken", field="username")]
             )
-        user = User(
-            username=user_in.username,
-            full_name=user_in.full_name,
-            role=Role.MANAGER,
-            password_hash=hash_password(user_in.password),
-        )
-        session.add(user)
-        session.flush()
-        record(
-            session,
-            actor=None,
-            action="create",
-            entity="user",
-            entity_id=user.id,
-            team_id=None,
-            detail={"username": username, "role": "manager", "by": "wfm admin create-manager"},
-        )
-        session.commit()
+        add_user(session=session, user_in=user_in, actor=None, how="wfm admin create-manager")
     engine.dispose()
     typer.echo(f"manager '{username}' created")
