@@ -22,7 +22,7 @@ from wfm.errors import InputError, Problem
 
 if TYPE_CHECKING:
     from forecasting import ForecastConfig, ForecastResult
-    from solver import RosterProblem, RosterResult
+    from solver import RosterProblem, RosterResult, SoftWeights
     from solver.kpis import RosterKpis
     from wfm.history import ContactHistory
 
@@ -107,12 +107,20 @@ def roster_problem(
     leave: Sequence[LeaveRequest] = (),
     pinned: Sequence[RosterCell] = (),
     previous: Roster | None = None,
+    weights: SoftWeights | None = None,
 ) -> RosterProblem:
-    """The solver's problem for a site's horizon."""
+    """The solver's problem for a site's horizon; ``weights`` are the soft rules' costs (the solver's
+    defaults when ``None``)."""
     from solver import problem_from_site
 
     return problem_from_site(
-        site, horizon, requirement=requirement, leave=tuple(leave), pinned=tuple(pinned), previous=previous
+        site,
+        horizon,
+        requirement=requirement,
+        leave=tuple(leave),
+        pinned=tuple(pinned),
+        previous=previous,
+        weights=weights,
     )
 
 
