@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,6 +20,7 @@ from api.tables import (
     QueueRow,
     RequirementRow,
     RosterVersion,
+    RuleSet,
     ShiftTemplateRow,
     Team,
     User,
@@ -37,6 +38,9 @@ from wfm.domain import (
 )
 from wfm.domain.opening_hours import OpeningHours
 from wfm.domain.staffing_policy import StaffingPolicy
+
+if TYPE_CHECKING:
+    from solver import SoftWeights
 
 
 def body(model: Any) -> dict[str, Any]:
@@ -71,6 +75,48 @@ def team_settings(site: Site) -> dict[str, Any]:
         "rules": body(site.rules),
         "staffing": body(site.staffing),
     }
+
+
+def weights_of(data: dict[str, Any]) -> schemas.Weights:
+    """Stored weights (a team's or a rule set's JSON column), validated."""
+    return schemas.Weights.model_validate(data)
+
+
+def soft_weights(weights: schemas.Weights) -> SoftWeights:
+    """The solver's weights, field by field."""
+    from solver import SoftWeights
+
+    return SoftWeights(
+        short_minute=weights.short_minute,
+        deep_short_minute=weights.deep_short_minute,
+        shallow_share=weights.shallow_share,
+        surplus_minute=weights.surplus_minute,
+        paid_minute=weights.paid_minute,
+        fairness_late=weights.fairness_late,
+        fairness_weekend=weights.fairness_weekend,
+        request_unit=weights.request_unit,
+        stability_change=weights.stability_change,
+        zigzag=weights.zigzag,
+    )
+
+
+def team_weights(team: Team) -> SoftWeights:
+    """The soft weights every roster of the team is solved and judged with."""
+    return soft_weights(weights_of(team.weights))
+
+
+def rule_set_public(rule_set: RuleSet) -> schemas.RuleSetPublic:
+    assert rule_set.id is not None
+    return schemas.RuleSetPublic(
+        id=rule_set.id,
+        team_id=rule_set.team_id,
+        name=rule_set.name,
+        description=rule_set.description,
+        rules=RosterRules.model_validate(rule_set.rules),
+        weights=weights_of(rule_set.weights),
+        created_at=rule_set.created_at,
+        updated_at=rule_set.updated_at,
+    )
 
 
 def user_public(user: User) -> schemas.UserPublic:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.tables import JobState, Role, RosterState
-from wfm.domain import Agent, CellKind, LeaveRequest, Queue, ShiftTemplate, Site
+from wfm.domain import Agent, CellKind, LeaveRequest, Queue, RosterRules, ShiftTemplate, Site
 from wfm.domain.leave import LeaveType
 from wfm.domain.opening_hours import OpeningHours
 from wfm.domain.staffing_policy import StaffingPolicy
@@ -84,6 +84,89 @@ class TeamSite(WireModel):
     id: int
     revision: int
     site: Site
+
+
+MAX_WEIGHT = 100_000
+"""The largest integer weight: small enough that the objective's sum stays far inside CP-SAT's range."""
+
+
+class Weights(WireModel):
+    """What each soft rule costs (``solver.SoftWeights``). The defaults are the solver's own; a weight of
+    0 switches its rule off. Coverage costs are per agent-minute short or over the requirement."""
+
+    short_minute: int = Field(
+        default=10, ge=0, le=MAX_WEIGHT, description="Each agent-minute short, while shallow."
+    )
+    deep_short_minute: int = Field(
+        default=30, ge=0, le=MAX_WEIGHT, description="Each agent-minute short beyond the shallow share."
+    )
+    shallow_share: float = Field(
+        default=0.2,
+        ge=0.0,
+        le=1.0,
+        description="The share of an interval's requirement whose shortage counts as shallow.",
+    )
+    surplus_minute: int = Field(
+        default=1, ge=0, le=MAX_WEIGHT, description="Each agent-minute over the requirement."
+    )
+    paid_minute: int = Field(
+        default=1, ge=0, le=MAX_WEIGHT, description="Each paid minute (fewer hours, same service)."
+    )
+    fairness_late: int = Field(
+        default=300,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Each closing shift between the most and the fewest of comparable agents.",
+    )
+    fairness_weekend: int = Field(
+        default=300,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Each weekend day worked between the most and the fewest of comparable agents.",
+    )
+    request_unit: int = Field(
+        default=100,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="A missed preference, times the preference's own weight.",
+    )
+    stability_change: int = Field(
+        default=500,
+        ge=0,
+        le=MAX_WEIGHT,
+        description="Each cell changed from the previous roster when re-solving.",
+    )
+    zigzag: int = Field(
+        default=50, ge=0, le=MAX_WEIGHT, description="Each change of shift between consecutive working days."
+    )
+
+
+class RuleSetBase(WireModel):
+    name: str = Field(min_length=1, max_length=80, description="Unique within the team.")
+    description: str = Field(default="", max_length=1000)
+
+
+class RuleSetCreate(RuleSetBase):
+    rules: RosterRules | None = Field(default=None, description="The team's rules in force when absent.")
+    weights: Weights | None = Field(default=None, description="The team's weights in force when absent.")
+
+
+class RuleSetUpdate(WireModel):
+    """Rename a rule set, or replace its description, rules or weights (what is absent is kept)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=80)
+    description: str | None = Field(default=None, max_length=1000)
+    rules: RosterRules | None = None
+    weights: Weights | None = None
+
+
+class RuleSetPublic(RuleSetBase):
+    id: int
+    team_id: int
+    rules: RosterRules
+    weights: Weights
+    created_at: datetime
+    updated_at: datetime
 
 
 class AgentPublic(Agent):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, func, select
 
 from api.mapping import body, cells_body, site_of, team_settings
+from api.schemas import Weights
 from api.tables import (
     AgentRow,
     AuditEntry,
@@ -21,11 +22,12 @@ from api.tables import (
     QueueRow,
     RosterState,
     RosterVersion,
+    RuleSet,
     ShiftTemplateRow,
     Team,
     User,
 )
-from wfm.domain import LeaveRequest, Roster, Site
+from wfm.domain import LeaveRequest, Roster, RosterRules, Site
 
 if TYPE_CHECKING:
     from api.schemas import UserCreate
@@ -144,7 +146,7 @@ def _sync_rows(session: Session, team_id: int, site: Site) -> None:
 
 
 def create_team(*, session: Session, site: Site, leave: Sequence[LeaveRequest], actor: User) -> Team:
-    team = Team(**team_settings(site))
+    team = Team(**team_settings(site), weights=body(Weights()))
     session.add(team)
     session.flush()
     assert team.id is not None
@@ -254,3 +256,141 @@ def add_roster_version(
         reason=reason,
     )
     return version
+
+
+def _touch(team: Team) -> None:
+    """A new revision of the team's settings."""
+    team.revision += 1
+    team.updated_at = datetime.now(UTC)
+
+
+def save_weights(*, session: Session, team: Team, weights: Weights, actor: User) -> Team:
+    """Put ``weights`` in force on the team and audit the change."""
+    team.weights = body(weights)
+    _touch(team)
+    session.add(team)
+    record(
+        session,
+        actor=actor,
+        action="update",
+        entity="weights",
+        entity_id=team.id,
+        team_id=team.id,
+        detail={"weights": team.weights},
+    )
+    session.commit()
+    session.refresh(team)
+    return team
+
+
+def team_rule_sets(session: Session, team_id: int) -> list[RuleSet]:
+    return list(
+        session.exec(select(RuleSet).where(RuleSet.team_id == team_id).order_by(col(RuleSet.name))).all()
+    )
+
+
+def rule_set_named(session: Session, team_id: int, name: str) -> RuleSet | None:
+    return session.exec(select(RuleSet).where(RuleSet.team_id == team_id, RuleSet.name == name)).first()
+
+
+def add_rule_set(
+    *,
+    session: Session,
+    team_id: int,
+    name: str,
+    description: str,
+    rules: RosterRules,
+    weights: Weights,
+    actor: User,
+) -> RuleSet:
+    """Store a new rule set of the team with its audit entry, and commit."""
+    rule_set = RuleSet(
+        team_id=team_id, name=name, description=description, rules=body(rules), weights=body(weights)
+    )
+    session.add(rule_set)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity="rule_set",
+        entity_id=rule_set.id,
+        team_id=team_id,
+        detail={"name": name},
+    )
+    session.commit()
+    session.refresh(rule_set)
+    return rule_set
+
+
+def change_rule_set(
+    *,
+    session: Session,
+    rule_set: RuleSet,
+    actor: User,
+    name: str | None = None,
+    description: str | None = None,
+    rules: RosterRules | None = None,
+    weights: Weights | None = None,
+) -> RuleSet:
+    """Rename a rule set or replace its parts (``None``: kept), audit the change, and commit."""
+    changes: dict[str, Any] = {
+        "name": name,
+        "description": description,
+        "rules": body(rules) if rules is not None else None,
+        "weights": body(weights) if weights is not None else None,
+    }
+    changed = sorted(key for key, value in changes.items() if value is not None)
+    for key in changed:
+        setattr(rule_set, key, changes[key])
+    rule_set.updated_at = datetime.now(UTC)
+    session.add(rule_set)
+    record(
+        session,
+        actor=actor,
+        action="update",
+        entity="rule_set",
+        entity_id=rule_set.id,
+        team_id=rule_set.team_id,
+        detail={"name": rule_set.name, "changed": changed},
+    )
+    session.commit()
+    session.refresh(rule_set)
+    return rule_set
+
+
+def delete_rule_set(*, session: Session, rule_set: RuleSet, actor: User) -> None:
+    record(
+        session,
+        actor=actor,
+        action="delete",
+        entity="rule_set",
+        entity_id=rule_set.id,
+        team_id=rule_set.team_id,
+        detail={"name": rule_set.name},
+    )
+    session.delete(rule_set)
+    session.commit()
+
+
+def apply_rule_set(*, session: Session, team: Team, rule_set: RuleSet, actor: User) -> Team:
+    """Make the set's rules and weights the team's own (one transaction, one new revision), audited.
+
+    The caller has checked the rules against the team's site as a whole.
+    """
+    team.rules = dict(rule_set.rules)
+    team.weights = dict(rule_set.weights)
+    _touch(team)
+    session.add(team)
+    record(
+        session,
+        actor=actor,
+        action="apply",
+        entity="rule_set",
+        entity_id=rule_set.id,
+        team_id=team.id,
+        detail={"name": rule_set.name, "revision": team.revision},
+    )
+    session.commit()
+    session.refresh(team)
+    return team

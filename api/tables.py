@@ -53,7 +53,25 @@ class Team(SQLModel, table=True):
     opening_hours: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     rules: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     staffing: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    weights: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    """The soft rules' weights in force (``solver.SoftWeights``): what a roster of the team optimises."""
     revision: int = 1
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+
+
+class RuleSet(SQLModel, table=True):
+    """A named set of rules and soft weights a team keeps ready, made the team's own by applying it."""
+
+    __tablename__ = "rule_sets"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    name: str = Field(max_length=80)
+    description: str = Field(default="", max_length=1000)
+    rules: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    weights: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import ValidationError
@@ -19,7 +19,7 @@ from api import schemas
 from api.deps import PathId, PublishedDep, RunnerDep, Scheduler, SessionDep, SettingsDep, UserDep, team_for
 from api.errors import RuleConflict
 from api.jobs import JobControl, Save, new_job, plain
-from api.mapping import body, frame_of, job_public, leave_of, roster_detail, roster_public
+from api.mapping import body, frame_of, job_public, leave_of, roster_detail, roster_public, team_weights
 from api.routes.forecasts import requirement_row
 from api.schemas import ERRORS
 from api.store import actor_of, add_roster_version, load_site, record, team_leave
@@ -28,6 +28,9 @@ from wfm.domain import PlanningHorizon, Roster, RosterCell, Site
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError, Problem
 
+if TYPE_CHECKING:
+    from solver import SoftWeights
+
 router = APIRouter(tags=["rosters"], responses=ERRORS)
 
 KPI_PARTS = ("summary", "queues", "agents", "fairness", "coverage", "service")
@@ -35,7 +38,7 @@ KPI_PARTS = ("summary", "queues", "agents", "fairness", "coverage", "service")
 
 def _inputs(
     session: Session, team_id: PathId, requirement: RequirementRow | None, horizon: PlanningHorizon
-) -> tuple[Site, Any, Any, list[Any]]:
+) -> tuple[Site, Any, Any, list[Any], SoftWeights]:
     from wfm.staffing import requirement_from_plan
 
     team = session.get(Team, team_id)
@@ -44,17 +47,23 @@ def _inputs(
     plan = frame_of(requirement.data) if requirement is not None else None
     needed = requirement_from_plan(plan) if plan is not None else None
     leave = [leave_of(row) for row in team_leave(session, team_id)]
-    return site, plan, needed, leave
+    return site, plan, needed, leave, team_weights(team)
 
 
 def _judged(
-    site: Site, horizon: PlanningHorizon, plan: Any, needed: Any, leave: list[Any], roster: Roster
+    site: Site,
+    horizon: PlanningHorizon,
+    plan: Any,
+    needed: Any,
+    leave: list[Any],
+    weights: SoftWeights,
+    roster: Roster,
 ) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
     """KPIs, hard violations and costs of any roster, by the rules' check faces."""
     from solver.solve import check_roster, split_violations
     from wfm.pipeline import roster_kpis_of, roster_problem
 
-    problem = roster_problem(site, horizon, needed, leave=leave)
+    problem = roster_problem(site, horizon, needed, leave=leave, weights=weights)
     hard, soft = split_violations(check_roster(problem, roster.cells))
     kpis = plain(roster_kpis_of(problem, roster, site=site, volume=plan).to_dict())
     cost_by_rule: dict[str, int] = {}
@@ -84,7 +93,7 @@ def start_solve(
             [Problem(f"no requirement {request.requirement_id} in this team", field="requirement_id")],
         )
     horizon = PlanningHorizon(start=requirement.start, days=requirement.days)
-    site, plan, needed, leave = _inputs(session, team_id, requirement, horizon)
+    site, plan, needed, leave, weights = _inputs(session, team_id, requirement, horizon)
     if not site.agents:
         raise InputError("solve refused", [Problem("the team has no agents", field="team_id")])
     time_limit = request.time_limit_s or settings.solve_time_limit_s
@@ -96,7 +105,7 @@ def start_solve(
     def work(control: JobControl) -> Save:
         from wfm.pipeline import roster_problem, solve_roster
 
-        problem = roster_problem(site, horizon, needed, leave=leave)
+        problem = roster_problem(site, horizon, needed, leave=leave, weights=weights)
         control.progress(0.1)
         run = solve_roster(
             problem,
@@ -313,11 +322,11 @@ def edit_cell(
     except ValidationError as error:
         raise InputError("edit refused", problems_from(error)) from None
     requirement = requirement_row(session, user, version.requirement_id) if version.requirement_id else None
-    site, plan, needed, leave = _inputs(session, version.team_id, requirement, horizon)
+    site, plan, needed, leave, weights = _inputs(session, version.team_id, requirement, horizon)
     cells = _edited(version.cells, cell)
     roster = Roster(horizon=horizon, cells=tuple(RosterCell.model_validate(c) for c in cells))
     site.check_roster_references(roster)
-    kpis, hard, costs = _judged(site, horizon, plan, needed, leave, roster)
+    kpis, hard, costs = _judged(site, horizon, plan, needed, leave, weights, roster)
     new_breaks = [v for v in hard if v not in set(version.violations)]
     if new_breaks and edit.override_reason is None:
         raise RuleConflict("the edit breaks hard rules; give override_reason to apply it anyway", new_breaks)

@@ -15,9 +15,16 @@ from sqlmodel import col, select
 
 from api import schemas
 from api.deps import PathId, Scheduler, SessionDep, UserDep, team_for
-from api.mapping import agent_public, leave_public, queue_public, team_public, template_public
+from api.mapping import (
+    agent_public,
+    leave_public,
+    queue_public,
+    team_public,
+    template_public,
+    weights_of,
+)
 from api.schemas import ERRORS
-from api.store import create_team, load_site, save_site, team_leave
+from api.store import create_team, load_site, save_site, save_weights, team_leave
 from api.tables import Role, Team, User
 from wfm.domain import Agent, Queue, RosterRules, ShiftTemplate, Site
 from wfm.domain.parsing import problems_from
@@ -142,6 +149,21 @@ def put_rules(team_id: PathId, rules: RosterRules, user: Scheduler, session: Ses
         detail={"rules": rules.model_dump(mode="json")},
     )
     return site.rules
+
+
+@router.get("/teams/{team_id}/weights", response_model=schemas.Weights)
+def get_weights(team_id: PathId, user: UserDep, session: SessionDep) -> schemas.Weights:
+    """What each soft rule costs when the team's rosters are solved and judged."""
+    return weights_of(team_for(session, user, team_id).weights)
+
+
+@router.put("/teams/{team_id}/weights", response_model=schemas.Weights)
+def put_weights(
+    team_id: PathId, weights: schemas.Weights, user: Scheduler, session: SessionDep
+) -> schemas.Weights:
+    """Replace the team's soft weights (the next solve and hand edit use them)."""
+    team = save_weights(session=session, team=team_for(session, user, team_id), weights=weights, actor=user)
+    return weights_of(team.weights)
 
 
 # --- agents -------------------------------------------------------------------------------------

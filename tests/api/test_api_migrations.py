@@ -1,19 +1,86 @@
-"""The Alembic migrations build exactly the schema the tables describe, on SQLite and PostgreSQL."""
+"""The Alembic migrations build exactly the schema the tables describe, on SQLite and PostgreSQL, and
+each one upgrades a database holding data of the revision before it and downgrades cleanly."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import api.tables  # noqa: F401  (registers every table)
-from api.db import make_engine, migrate
+from api.db import alembic_config, make_engine, migrate
+from api.schemas import Weights
 
 
 def test_migrating_an_empty_database_gives_the_tables_schema(database_url: str) -> None:
     engine = make_engine(database_url)
     migrate(engine)
     migrate(engine)  # running it again is harmless
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+# the teams table as revision 0001 made it
+TEAMS_0001 = sa.table(
+    "teams",
+    sa.column("id", sa.Integer()),
+    sa.column("name", sa.String()),
+    sa.column("timezone", sa.String()),
+    sa.column("interval_minutes", sa.Integer()),
+    sa.column("opening_hours", sa.JSON()),
+    sa.column("rules", sa.JSON()),
+    sa.column("staffing", sa.JSON()),
+    sa.column("revision", sa.Integer()),
+    sa.column("created_at", sa.DateTime()),
+    sa.column("updated_at", sa.DateTime()),
+)
+
+
+def _team_0001(name: str) -> dict[str, Any]:
+    at = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    return {
+        "name": name,
+        "timezone": "Asia/Shanghai",
+        "interval_minutes": 30,
+        "opening_hours": {},
+        "rules": {"rest_days_per_week": 2},
+        "staffing": {},
+        "revision": 4,
+        "created_at": at,
+        "updated_at": at,
+    }
+
+
+def test_0002_gives_existing_teams_the_default_weights_and_downgrades_cleanly(database_url: str) -> None:
+    engine = make_engine(database_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(sa.insert(TEAMS_0001), [_team_0001("North"), _team_0001("South")])
+
+    command.upgrade(config, "0002")
+    teams = sa.table("teams", sa.column("name", sa.String()), sa.column("weights", sa.JSON()))
+    with engine.connect() as connection:
+        weights = dict(connection.execute(sa.select(teams.c.name, teams.c.weights)).all())
+        assert sa.inspect(connection).has_table("rule_sets")
+    assert weights == {"North": Weights().model_dump(), "South": Weights().model_dump()}
+
+    command.downgrade(config, "0001")
+    with engine.connect() as connection:
+        inspector = sa.inspect(connection)
+        assert not inspector.has_table("rule_sets")
+        assert "weights" not in {column["name"] for column in inspector.get_columns("teams")}
+        kept = connection.execute(sa.select(TEAMS_0001.c.name, TEAMS_0001.c.revision)).all()
+    assert sorted(kept) == [("North", 4), ("South", 4)]
+
+    migrate(engine)  # and up again to the newest
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     engine.dispose()
