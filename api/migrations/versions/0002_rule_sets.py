@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-12-03 10:00:00.000000
+Create Date: 2026-12-02 15:00:00.000000
 
 """
 
