@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from api.cache import PublishedAnswers
+from api.cache import PublishedAnswers, SignedInUsers
 from api.db import make_engine, migrate
 from api.errors import RuleConflict
 from api.jobs import JobRunner, ThreadJobRunner, mark_interrupted
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, runner: JobRunner | None = None
     app.state.settings = settings
     app.state.engine = engine
     app.state.published = PublishedAnswers()
+    app.state.users = SignedInUsers(engine, seconds=settings.user_cache_s)
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, error: InputError) -> JSONResponse:

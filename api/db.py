@@ -14,11 +14,18 @@ from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
+POOL_SIZE = 10
+POOL_OVERFLOW = 40
+"""Connections kept, and opened beyond them at a peak: at least the 40 threads FastAPI runs blocking
+work on, so no request thread waits for a connection while holding a thread another request needs."""
+
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys enforced and a wait on a locked file."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -28,7 +35,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -25,3 +25,10 @@ class Settings(BaseSettings):
     solve_time_limit_s: float = Field(default=10.0, gt=0, le=3600)
     solver_workers: int = Field(default=2, ge=1, le=64)
     job_workers: int = Field(default=1, ge=1, le=16)
+    user_cache_s: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="Seconds a signed-in user is remembered between requests; a deactivation or role "
+        "change made outside this process takes effect within this time (0: look up every request).",
+    )

@@ -36,7 +36,7 @@ def sign_in(
 
 
 @router.get("/me", response_model=schemas.UserPublic)
-def me(user: UserDep) -> schemas.UserPublic:
+async def me(user: UserDep) -> schemas.UserPublic:
     """The signed-in user."""
     return user_public(user)
 

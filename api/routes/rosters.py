@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
+from starlette.concurrency import run_in_threadpool
 
 from api import schemas
+from api.cache import Answer, PublishedAnswers
 from api.deps import PathId, PublishedDep, RunnerDep, Scheduler, SessionDep, SettingsDep, UserDep, team_for
 from api.errors import RuleConflict
 from api.jobs import JobControl, Save, new_job, plain
@@ -177,30 +179,45 @@ def list_rosters(team_id: PathId, user: UserDep, session: SessionDep) -> list[sc
 
 
 @router.get("/rosters/{roster_id}", response_model=schemas.RosterDetail)
-def get_roster(
-    roster_id: PathId, user: UserDep, session: SessionDep, published: PublishedDep, kpis: bool = False
+async def get_roster(
+    roster_id: PathId,
+    user: UserDep,
+    session: SessionDep,
+    published: PublishedDep,
+    request: Request,
+    kpis: bool = False,
 ) -> Response:
-    """A roster version with every cell (and its KPIs with ``?kpis=true``)."""
-    head = session.exec(
-        select(RosterVersion.team_id, RosterVersion.state).where(RosterVersion.id == roster_id)
-    ).first()
-    if head is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no roster {roster_id}")
-    team_id, state = head
-    team_for(session, user, team_id)
-    if user.role is Role.AGENT and state is not RosterState.PUBLISHED:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="an agent sees published rosters only")
+    """A roster version with every cell (and its KPIs with ``?kpis=true``).
+
+    A published version's answer is served from memory after its first read, without the database
+    or the thread pool: it is the page every agent of the team opens.
+    """
     key = (roster_id, kpis)
-    answer = published.get(key) if state is RosterState.PUBLISHED else None
+    answer = published.get(key)
     if answer is None:
-        version = _version(session, user, roster_id)
-        detail = roster_detail(version)
-        if kpis:
-            detail = detail.model_copy(update={"kpis": version.kpis})
-        answer = detail.model_dump_json().encode()
-        if version.state is RosterState.PUBLISHED:
-            published.put(key, answer)
-    return Response(content=answer, media_type="application/json")
+        answer = await run_in_threadpool(_roster_answer, session, user, roster_id, kpis, published)
+    elif user.role is Role.AGENT and user.team_id != answer.team_id:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="an agent sees only their own team")
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(
+            content=answer.gzipped,
+            media_type="application/json",
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
+    return Response(content=answer.body, media_type="application/json", headers={"Vary": "Accept-Encoding"})
+
+
+def _roster_answer(
+    session: Session, user: User, roster_id: int, kpis: bool, published: PublishedAnswers
+) -> Answer:
+    version = _version(session, user, roster_id)
+    detail = roster_detail(version)
+    if kpis:
+        detail = detail.model_copy(update={"kpis": version.kpis})
+    answer = Answer(team_id=version.team_id, body=detail.model_dump_json().encode())
+    if version.state is RosterState.PUBLISHED:
+        published.put((roster_id, kpis), answer)
+    return answer
 
 
 def _cell_text(cell: dict[str, Any] | None) -> str:

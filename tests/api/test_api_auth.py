@@ -6,17 +6,22 @@ The routes are read from the app itself, so a new route is covered the day it is
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import jwt
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+import api.auth as api_auth
 from api.app import ROUTERS, create_app
 from api.auth import ALGORITHM
+from api.cache import SignedInUsers
 from api.settings import Settings
-from api.tables import Role
+from api.tables import Role, User
 from tests.api.conftest import PASSWORD, Api, add_user
 
 PUBLIC = {("POST", "/auth/token")}
@@ -127,3 +132,46 @@ def test_sign_in_refuses_a_wrong_password_and_accepts_the_right_one(api: Api) ->
     right = api.client.post("/auth/token", data={"username": "manager", "password": PASSWORD})
     me = api.client.get("/me", headers={"Authorization": f"Bearer {right.json()['access_token']}"})
     assert me.json()["username"] == "manager" and me.json()["role"] == "manager"
+
+
+def test_a_token_accepted_once_is_refused_after_it_expires(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    headers = api.as_(Role.MANAGER)
+    assert api.client.get("/me", headers=headers).status_code == 200  # verified, and remembered
+    later = time.time() + (api.settings.token_minutes + 1) * 60
+    monkeypatch.setattr(api_auth, "time", SimpleNamespace(time=lambda: later))
+    assert api.client.get("/me", headers=headers).status_code == 401
+
+
+def _deactivate(client: TestClient, username: str) -> None:
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        user = session.exec(select(User).where(User.username == username)).one()
+        user.active = False
+        session.add(user)
+        session.commit()
+
+
+def test_a_deactivated_user_is_refused_at_once_when_users_are_not_remembered(database_url: str) -> None:
+    settings = Settings(database_url=database_url, secret_key="k" * 40, user_cache_s=0)
+    with TestClient(create_app(settings)) as client:
+        headers = add_user(client, "boss", Role.MANAGER)
+        assert client.get("/me", headers=headers).status_code == 200
+        _deactivate(client, "boss")
+        assert client.get("/me", headers=headers).status_code == 401
+
+
+def test_a_remembered_user_is_read_again_from_the_database_once_the_memory_lapses(api: Api) -> None:
+    now = [0.0]
+    users = SignedInUsers(api.client.app.state.engine, seconds=5, clock=lambda: now[0])  # type: ignore[attr-defined]
+    me = api.client.get("/me", headers=api.as_(Role.SCHEDULER)).json()
+    assert users.get(me["id"]) is None
+    loaded = users.load(me["id"])
+    assert loaded is not None and loaded.active and users.get(me["id"]) is loaded
+    _deactivate(api.client, "scheduler")
+    now[0] = 4.9
+    assert users.get(me["id"]) is loaded  # within the memory, the old answer
+    now[0] = 5.1
+    assert users.get(me["id"]) is None  # lapsed: the caller reads the database again
+    reloaded = users.load(me["id"])
+    assert reloaded is not None and not reloaded.active
+    users.forget(me["id"])
+    assert users.get(me["id"]) is None

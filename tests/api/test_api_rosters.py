@@ -211,3 +211,21 @@ def test_a_draft_is_read_afresh_after_an_edit_and_a_published_read_is_stable(
     assert once.json()["state"] == "published" and once.content == twice.content
     assert once.json()["kpis"] == first["kpis"] and "kpis" in once.json()
     assert api.client.get(f"/rosters/{roster}", headers=headers).json()["kpis"] is None
+
+
+def test_a_published_roster_served_from_memory_still_refuses_another_teams_agent(
+    solved: tuple[Api, int, int],
+) -> None:
+    api, team, roster = solved
+    headers = api.as_(Role.SCHEDULER)
+    assert api.client.post(f"/rosters/{roster}/publish", headers=headers).status_code == 200
+    own = add_user(api.client, f"own-{roster}", Role.AGENT, team_id=team, agent_code="A001")
+    first = api.client.get(f"/rosters/{roster}?kpis=true", headers=own)  # built, then kept in memory
+    assert first.status_code == 200 and first.headers["content-encoding"] == "gzip"
+    other_team = api.client.post("/teams/sample", json={"name": f"Other {roster}"}, headers=headers).json()
+    stranger = add_user(
+        api.client, f"stranger-{roster}", Role.AGENT, team_id=other_team["id"], agent_code="A001"
+    )
+    assert api.client.get(f"/rosters/{roster}?kpis=true", headers=stranger).status_code == 403
+    plain = api.client.get(f"/rosters/{roster}?kpis=true", headers={**own, "Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == first.json()

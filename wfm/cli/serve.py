@@ -44,6 +44,9 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     database_url: DatabaseOption = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log one line per request.")
+    ] = False,
 ) -> None:
     """Serve the API (OpenAPI document at /docs); migrates the database to the newest schema first.
 
@@ -56,7 +59,7 @@ def serve(
     if not 0 < port < 65536:
         raise InputError("--port refused", [Problem(f"{port} is not a port number", field="--port")])
     app = create_app(_settings(database_url))
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
 
 
 @admin_app.command("create-manager")
