@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -28,6 +29,9 @@ def test_migrating_an_empty_database_gives_the_tables_schema(database_url: str) 
 
 
 # the teams table as revision 0001 made it
+QUEUES_0001 = sa.table(
+    "queues", sa.column("team_id", sa.Integer()), sa.column("code", sa.String()), sa.column("body", sa.JSON())
+)
 TEAMS_0001 = sa.table(
     "teams",
     sa.column("id", sa.Integer()),
@@ -64,8 +68,12 @@ def test_0002_gives_existing_teams_the_default_weights_and_downgrades_cleanly(da
     command.upgrade(config, "0001")
     with engine.begin() as connection:
         connection.execute(sa.insert(TEAMS_0001), [_team_0001("North"), _team_0001("South")])
+        north = connection.execute(sa.select(TEAMS_0001.c.id).where(TEAMS_0001.c.name == "North")).scalar()
+        connection.execute(
+            sa.insert(QUEUES_0001), [{"team_id": north, "code": "chat", "body": {"code": "chat"}}]
+        )
 
-    command.upgrade(config, "0002")
+    command.upgrade(config, "0002")  # with rows that refer to the teams table it rebuilds on SQLite
     teams = sa.table("teams", sa.column("name", sa.String()), sa.column("weights", sa.JSON()))
     with engine.connect() as connection:
         weights = dict(connection.execute(sa.select(teams.c.name, teams.c.weights)).all())
@@ -78,10 +86,32 @@ def test_0002_gives_existing_teams_the_default_weights_and_downgrades_cleanly(da
         assert not inspector.has_table("rule_sets")
         assert "weights" not in {column["name"] for column in inspector.get_columns("teams")}
         kept = connection.execute(sa.select(TEAMS_0001.c.name, TEAMS_0001.c.revision)).all()
-    assert sorted(kept) == [("North", 4), ("South", 4)]
+        queues = connection.execute(sa.select(QUEUES_0001.c.code)).scalars().all()
+        foreign_keys_on = (
+            connection.dialect.name != "sqlite" or connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+        )
+    assert sorted(kept) == [("North", 4), ("South", 4)] and queues == ["chat"] and foreign_keys_on
 
     migrate(engine)  # and up again to the newest
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_a_migration_failing_half_way_leaves_the_database_as_it_was(database_url: str) -> None:
+    engine = make_engine(database_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(sa.insert(TEAMS_0001), [_team_0001("North")])
+        # in the way of 0002's second step (creating rule_sets), after its first (a column on teams)
+        connection.exec_driver_sql("CREATE TABLE rule_sets (id INTEGER PRIMARY KEY)")
+    with pytest.raises(sa.exc.DatabaseError):
+        command.upgrade(config, "0002")
+    with engine.connect() as connection:
+        columns = {column["name"] for column in sa.inspect(connection).get_columns("teams")}
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        teams = connection.execute(sa.select(TEAMS_0001.c.name)).scalars().all()
+    engine.dispose()
+    assert "weights" not in columns and version == "0001" and teams == ["North"]
