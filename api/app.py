@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from api.cache import PublishedAnswers, SignedInUsers
 from api.db import make_engine, migrate
 from api.errors import RuleConflict
+from api.fast_reads import PublishedRosterReads
 from api.jobs import JobRunner, ThreadJobRunner, mark_interrupted
 from api.routes import audit, auth, forecasts, history, jobs, rosters, rule_sets, teams, users
 from api.settings import Settings
@@ -116,4 +117,5 @@ def create_app(settings: Settings | None = None, runner: JobRunner | None = None
 
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(PublishedRosterReads)
     return app

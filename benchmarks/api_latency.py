@@ -17,9 +17,10 @@ clients on loopback:
   signed-in request pays on this machine).
 
 It prints p50 / p95 / p99 latency and throughput of each, and the ratio read / baseline. Clients ask
-for gzip, as browsers and HTTP libraries do. The load generator is wrk (a C program; Debian package
-``wrk``) when it is on PATH, else an asyncio httpx client in this process, which costs more CPU than
-the server it measures. Either way it shares the machine's two cores with the server.
+for gzip, as browsers and HTTP libraries do; a third row reads the roster uncompressed. The load
+generator is wrk (a C program; Debian package ``wrk``) when it is on PATH, else an asyncio httpx
+client in this process, which costs more CPU than the server it measures. Either way it shares the
+machine's two cores with the server.
 """
 
 from __future__ import annotations
@@ -180,9 +181,16 @@ async def _load_httpx(
 
 
 def _load(
-    client: str, base: str, path: str, headers: dict[str, str], clients: int, seconds: float, label: str
+    client: str,
+    base: str,
+    path: str,
+    headers: dict[str, str],
+    clients: int,
+    seconds: float,
+    label: str,
+    encoding: str = "gzip",
 ) -> Measured:
-    headers = {**headers, "Accept-Encoding": "gzip"}
+    headers = {**headers, "Accept-Encoding": encoding}
     if client == "wrk":
         return _load_wrk(base, path, headers, clients, seconds, label)
     return asyncio.run(_load_httpx(base, path, headers, clients, seconds, label))
@@ -219,10 +227,12 @@ def run(database: str, database_url: str, client: str, clients: int, seconds: fl
         answer = httpx.get(base + read, headers=agent)
         assert answer.status_code == 200 and len(answer.json()["cells"]) > 0, answer.text[:200]
         baseline = _load(client, base, "/me", agent, clients, seconds, f"{database}: GET /me (baseline)")
-        measured = _load(
-            client, base, read, agent, clients, seconds, f"{database}: GET /rosters/{{id}}?kpis=true"
+        label = f"{database}: GET /rosters/{{id}}?kpis=true"
+        measured = _load(client, base, read, agent, clients, seconds, label)
+        uncompressed = _load(
+            client, base, read, agent, clients, seconds, f"{label}, uncompressed", "identity"
         )
-        return [baseline, measured]
+        return [baseline, measured, uncompressed]
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -280,7 +290,7 @@ def main() -> None:
     print("| request | p50 ms | p95 ms | p99 ms | mean ms | requests/s | errors | p95 / baseline p95 |")
     print("|---|---|---|---|---|---|---|---|")
     for index, measured in enumerate(results):
-        baseline = results[index - index % 2]
+        baseline = results[index - index % 3]
         print(
             f"| {measured.label} | {measured.p50_ms:.1f} | {measured.p95_ms:.1f} | {measured.p99_ms:.1f} | "
             f"{measured.mean_ms:.1f} | {measured.throughput:.0f} | {measured.errors} | "

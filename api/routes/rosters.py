@@ -20,6 +20,7 @@ from api import schemas
 from api.cache import Answer, PublishedAnswers
 from api.deps import PathId, PublishedDep, RunnerDep, Scheduler, SessionDep, SettingsDep, UserDep, team_for
 from api.errors import RuleConflict
+from api.fast_reads import may_read
 from api.jobs import JobControl, Save, new_job, plain
 from api.mapping import body, frame_of, job_public, leave_of, roster_detail, roster_public, team_weights
 from api.routes.forecasts import requirement_row
@@ -190,13 +191,14 @@ async def get_roster(
     """A roster version with every cell (and its KPIs with ``?kpis=true``).
 
     A published version's answer is served from memory after its first read, without the database
-    or the thread pool: it is the page every agent of the team opens.
+    or the thread pool (and, once its reader is known, by ``api.fast_reads`` in front of the router):
+    it is the page every agent of the team opens.
     """
     key = (roster_id, kpis)
     answer = published.get(key)
     if answer is None:
         answer = await run_in_threadpool(_roster_answer, session, user, roster_id, kpis, published)
-    elif user.role is Role.AGENT and user.team_id != answer.team_id:
+    elif not may_read(user, answer.team_id):
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="an agent sees only their own team")
     if "gzip" in request.headers.get("accept-encoding", ""):
         return Response(

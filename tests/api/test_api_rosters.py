@@ -226,6 +226,13 @@ def test_a_published_roster_served_from_memory_still_refuses_another_teams_agent
     stranger = add_user(
         api.client, f"stranger-{roster}", Role.AGENT, team_id=other_team["id"], agent_code="A001"
     )
+    assert api.client.get("/me", headers=stranger).status_code == 200  # now a remembered user
     assert api.client.get(f"/rosters/{roster}?kpis=true", headers=stranger).status_code == 403
     plain = api.client.get(f"/rosters/{roster}?kpis=true", headers={**own, "Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and plain.json() == first.json()
+    assert int(plain.headers["content-length"]) == len(plain.content)
+    forged = {"Authorization": own["Authorization"][:-2] + "xx"}
+    assert api.client.get(f"/rosters/{roster}?kpis=true", headers=forged).status_code == 401
+    spelled_otherwise = api.client.get(f"/rosters/{roster}?kpis=1", headers=own)  # left to the route
+    assert spelled_otherwise.status_code == 200 and spelled_otherwise.json() == first.json()
+    assert api.client.get(f"/rosters/{roster}", headers=own).json()["kpis"] is None
