@@ -17,7 +17,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.auth import user_id_from
+from api.auth import claims_of, holds
 from api.cache import PublishedAnswers, SignedInUsers
 from api.jobs import JobRunner
 from api.schemas import MAX_ID
@@ -50,7 +50,13 @@ async def get_published(request: Request) -> PublishedAnswers:
     return answers
 
 
+async def get_users(request: Request) -> SignedInUsers:
+    users: SignedInUsers = request.app.state.users
+    return users
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+UsersDep = Annotated[SignedInUsers, Depends(get_users)]
 PublishedDep = Annotated[PublishedAnswers, Depends(get_published)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
@@ -68,14 +74,14 @@ async def current_user(
     """The active user the bearer token was issued to (a detached row: read it, don't save it)."""
     if not token:
         raise UNAUTHORIZED
-    user_id = user_id_from(token, secret=settings.secret_key)
-    if user_id is None:
+    claims = claims_of(token, secret=settings.secret_key)
+    if claims is None:
         raise UNAUTHORIZED
     users: SignedInUsers = request.app.state.users
-    user = users.get(user_id)
+    user = users.get(claims.user_id)
     if user is None:
-        user = await run_in_threadpool(users.load, user_id)
-    if user is None or not user.active:
+        user = await run_in_threadpool(users.load, claims.user_id)
+    if user is None or not holds(user, claims):
         raise UNAUTHORIZED
     return user
 

@@ -41,6 +41,24 @@ class UserCreate(WireModel):
     agent_code: str | None = Field(default=None, max_length=40)
 
 
+class UserUpdate(WireModel):
+    """A manager's change to a user; fields left out stay as they are."""
+
+    full_name: str | None = Field(default=None, max_length=120)
+    role: Role | None = None
+    active: bool | None = Field(default=None, description="False signs the user out and refuses sign-in.")
+    team_id: DbId | None = None
+    agent_code: str | None = Field(default=None, max_length=40)
+    password: str | None = Field(
+        default=None, min_length=8, max_length=128, description="A new password; signs out every token."
+    )
+
+
+class PasswordChange(WireModel):
+    current_password: str = Field(max_length=128)
+    new_password: str = Field(min_length=8, max_length=128)
+
+
 class UserPublic(WireModel):
     id: int
     username: str

@@ -175,3 +175,62 @@ def test_a_remembered_user_is_read_again_from_the_database_once_the_memory_lapse
     assert reloaded is not None and not reloaded.active
     users.forget(me["id"])
     assert users.get(me["id"]) is None
+
+
+def test_a_new_password_signs_out_every_earlier_token(api: Api) -> None:
+    old = add_user(api.client, "wang.fang", Role.SCHEDULER)
+    wrong = api.client.post(
+        "/me/password", json={"current_password": "not-it-at-all", "new_password": "n" * 12}, headers=old
+    )
+    assert wrong.status_code == 403 and "current_password" in wrong.text
+    changed = api.client.post(
+        "/me/password", json={"current_password": PASSWORD, "new_password": "n" * 12}, headers=old
+    )
+    assert changed.status_code == 200
+    assert api.client.get("/me", headers=old).status_code == 401
+    new = {"Authorization": f"Bearer {changed.json()['access_token']}"}
+    assert api.client.get("/me", headers=new).json()["username"] == "wang.fang"
+    signed_in = api.client.post("/auth/token", data={"username": "wang.fang", "password": "n" * 12})
+    assert signed_in.status_code == 200
+    assert (
+        api.client.post("/auth/token", data={"username": "wang.fang", "password": PASSWORD}).status_code
+        == 401
+    )
+
+
+def test_a_manager_deactivates_a_user_who_is_signed_out_at_once(api: Api) -> None:
+    headers = add_user(api.client, "li.na", Role.SCHEDULER)
+    me = api.client.get("/me", headers=headers).json()  # remembered by the server from now on
+    changed = api.client.patch(f"/users/{me['id']}", json={"active": False}, headers=api.as_(Role.MANAGER))
+    assert changed.status_code == 200 and changed.json()["active"] is False
+    assert api.client.get("/me", headers=headers).status_code == 401
+    assert api.client.post("/auth/token", data={"username": "li.na", "password": PASSWORD}).status_code == 401
+    audit = api.client.get("/audit?entity=user", headers=api.as_(Role.MANAGER)).json()
+    assert any(e["entity_id"] == str(me["id"]) and e["detail"] == {"active": False} for e in audit)
+
+
+def test_a_role_change_takes_effect_on_the_next_request(api: Api) -> None:
+    headers = add_user(api.client, "zhao.lei", Role.SCHEDULER)
+    me = api.client.get("/me", headers=headers).json()
+    assert api.client.get("/users", headers=headers).status_code == 403
+    promoted = api.client.patch(f"/users/{me['id']}", json={"role": "manager"}, headers=api.as_(Role.MANAGER))
+    assert promoted.status_code == 200
+    assert api.client.get("/users", headers=headers).status_code == 200
+
+
+def test_the_last_active_manager_cannot_be_deactivated_or_demoted(api: Api) -> None:
+    manager = api.client.get("/me", headers=api.as_(Role.MANAGER)).json()
+    for change in ({"active": False}, {"role": "scheduler"}):
+        refused = api.client.patch(f"/users/{manager['id']}", json=change, headers=api.as_(Role.MANAGER))
+        assert refused.status_code == 409 and "last active manager" in refused.text
+    assert api.client.get("/me", headers=api.as_(Role.MANAGER)).json()["active"] is True
+
+
+def test_an_agent_user_must_stay_tied_to_an_agent_of_a_team(api: Api) -> None:
+    headers = add_user(api.client, "sun.li", Role.SCHEDULER)
+    me = api.client.get("/me", headers=headers).json()
+    refused = api.client.patch(f"/users/{me['id']}", json={"role": "agent"}, headers=api.as_(Role.MANAGER))
+    assert refused.status_code == 422 and "team_id and agent_code" in refused.text
+    assert api.client.get(f"/users/{me['id']}", headers=api.as_(Role.MANAGER)).json()["role"] == "scheduler"
+    missing = api.client.patch("/users/999999", json={"active": False}, headers=api.as_(Role.MANAGER))
+    assert missing.status_code == 404
