@@ -7,7 +7,7 @@ and holds only domain types and plain values: the solver never sees a storage ta
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -159,6 +159,27 @@ class RosterProblem:
         for cell in self.history:
             cells.setdefault((cell.agent_id, cell.day), cell)
         return cells
+
+
+def for_agents(problem: RosterProblem, agent_ids: frozenset[AgentId]) -> RosterProblem:
+    """The problem as far as ``agent_ids`` are concerned: enough for the check of a rule whose scope is
+    one agent's own cells (``Scope.AGENT``), which then never looks at anyone else."""
+    previous = problem.previous
+    if previous is not None:
+        previous = Roster(
+            horizon=previous.horizon, cells=tuple(c for c in previous.cells if c.agent_id in agent_ids)
+        )
+    return replace(
+        problem,
+        agents=tuple(a for a in problem.agents if a.id in agent_ids),
+        terms={a: t for a, t in problem.terms.items() if a in agent_ids},
+        unavailable=frozenset(k for k in problem.unavailable if k[0] in agent_ids),
+        leave={k: v for k, v in problem.leave.items() if k[0] in agent_ids},
+        requests=tuple(r for r in problem.requests if r.agent_id in agent_ids),
+        pinned=tuple(c for c in problem.pinned if c.agent_id in agent_ids),
+        previous=previous,
+        history=tuple(c for c in problem.history if c.agent_id in agent_ids),
+    )
 
 
 def _closing(hours: OpeningHours) -> tuple[int | None, ...]:

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import ClassVar
 
 from ortools.sat.python import cp_model
@@ -47,12 +48,28 @@ class PenaltyTerm:
     weight: int
 
 
+class Scope(StrEnum):
+    """What a rule's check looks at, so a change to a few cells can be judged on those alone.
+
+    - ``agent``: one agent's own cells (and history); a change to some agents' cells changes only
+      their violations and costs.
+    - ``day``: every agent's cells on one day (closing staff, meeting, coverage); a change on some days
+      changes only those days' violations and costs (``check_on_days``).
+    - ``team``: the whole roster at once (fairness compares agents with each other).
+    """
+
+    AGENT = "agent"
+    DAY = "day"
+    TEAM = "team"
+
+
 class Rule:
     """Base class: a named rule, hard or soft, with its two faces."""
 
     name: ClassVar[str]
     hard: ClassVar[bool]
     description: ClassVar[str]
+    scope: ClassVar[Scope] = Scope.AGENT
 
     def applies(self, problem: RosterProblem) -> bool:
         """Whether the rule has anything to say for this problem (e.g. no meeting configured)."""
@@ -63,6 +80,13 @@ class Rule:
 
     def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
         raise NotImplementedError
+
+    def check_on_days(
+        self, problem: RosterProblem, cells: Sequence[RosterCell], days: frozenset[date]
+    ) -> list[Violation]:
+        """The check face's violations on ``days`` only (for ``day``-scoped rules). This default
+        filters the whole check; a rule whose check is costly answers for the days alone."""
+        return [v for v in self.check(problem, cells) if v.day in days]
 
 
 class CellIndex:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from solver.context import ModelContext
 from solver.problem import RosterProblem
-from solver.rules.base import CellIndex, PenaltyTerm, Rule, Violation, day_name
+from solver.rules.base import CellIndex, PenaltyTerm, Rule, Scope, Violation, day_name
 from wfm.domain import CellKind, RosterCell, ShiftTemplate, format_clock
 
 
@@ -29,6 +29,7 @@ def meeting_shifts(problem: RosterProblem) -> list[ShiftTemplate]:
 class ClosingStaff(Rule):
     name = "closing_staff"
     hard = True
+    scope = Scope.DAY
     description = "At closing, never fewer than the minimum (default 2) on the shifts that close the centre."
 
     def applies(self, problem: RosterProblem) -> bool:
@@ -89,6 +90,7 @@ class ClosingStaff(Rule):
 class MeetingCover(Rule):
     name = "meeting_cover"
     hard = True
+    scope = Scope.DAY
     description = "During the weekly meeting (Wednesday afternoon) at least one agent stays on duty."
 
     def applies(self, problem: RosterProblem) -> bool:

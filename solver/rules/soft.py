@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -11,10 +15,10 @@ import pandas as pd
 
 from solver.context import ModelContext, break_starts, interval_minutes_covered, queue_label
 from solver.problem import RosterProblem
-from solver.rules.base import CellIndex, PenaltyTerm, Rule, Violation, day_name
+from solver.rules.base import CellIndex, PenaltyTerm, Rule, Scope, Violation, day_name
 from solver.rules.contract import weekends
 from solver.rules.site import closing_shifts
-from wfm.domain import CellKind, RosterCell
+from wfm.domain import CellKind, Requirement, RosterCell, ShiftTemplate
 
 
 def shortage_cost(problem: RosterProblem, required_minutes: int, covered: int) -> tuple[int, int, int, int]:
@@ -37,31 +41,105 @@ def shallow_cap(problem: RosterProblem, required_minutes: int) -> int:
     return round(problem.weights.shallow_share * required_minutes)
 
 
-def _cover_rows(problem: RosterProblem) -> list[tuple[str, datetime, int, int]]:
-    """(queue, interval start, required agent-minutes, interval minutes) inside the horizon."""
+_Row = tuple[str, datetime, int, int]
+_ROWS: dict[int, tuple[list[_Row], dict[date, list[_Row]]]] = {}
+"""By ``id`` of the requirement (a frame is not hashable); an entry goes when its requirement does."""
+_ROWS_LOCK = threading.Lock()
+
+
+def _requirement_rows(requirement: Requirement) -> tuple[list[_Row], dict[date, list[_Row]]]:
+    """(queue, interval start, required agent-minutes, interval minutes) of a requirement, in its own
+    order and by day; built once per requirement (it is frozen), since every coverage check reads it."""
+    with _ROWS_LOCK:
+        known = _ROWS.get(id(requirement))
+    if known is None:
+        length = requirement.interval_minutes
+        frame = requirement.frame
+        rows: list[_Row] = []
+        by_day: dict[date, list[_Row]] = defaultdict(list)
+        for q, t, agents in zip(frame["queue"], frame["interval_start"], frame["agents"], strict=True):
+            start = pd.Timestamp(t).to_pydatetime()
+            row = (str(q), start, int(agents) * length, length)
+            rows.append(row)
+            by_day[start.date()].append(row)
+        known = (rows, dict(by_day))
+        with _ROWS_LOCK:
+            _ROWS[id(requirement)] = known
+        weakref.finalize(requirement, _ROWS.pop, id(requirement), None)
+    return known
+
+
+def _cover_rows(
+    problem: RosterProblem, days: frozenset[date] | None = None
+) -> list[tuple[str, datetime, int, int]]:
+    """(queue, interval start, required agent-minutes, interval minutes) inside the horizon (on
+    ``days`` only, when given), in time order."""
     requirement = problem.interval_cover
     if requirement is None:
         return []
-    length = requirement.interval_minutes
-    frame = requirement.frame
-    first = pd.Timestamp(problem.horizon.start)
-    last = pd.Timestamp(problem.horizon.end) + pd.Timedelta(days=1)
-    inside = frame[(frame["interval_start"] >= first) & (frame["interval_start"] < last)]
+    rows, by_day = _requirement_rows(requirement)
+    if days is None:
+        return [row for row in rows if row[1].date() in problem.horizon]
+    return [row for day in sorted(d for d in days if d in problem.horizon) for row in by_day.get(day, [])]
+
+
+@functools.lru_cache(maxsize=65536)
+def _cell_cover(
+    template: ShiftTemplate, break_start: int | None, day: date, queue: str, length: int
+) -> tuple[tuple[str, datetime, int], ...]:
+    """(queue, interval start, minutes on the queue) of every interval one working cell touches."""
+    brk = break_start if break_start is not None else break_starts(template, False)[0]
+    midnight = datetime.combine(day, time())
+    found = []
+    for offset in range(template.start // length * length, template.end, length):
+        start = midnight + timedelta(minutes=offset)
+        minutes = interval_minutes_covered(template, brk, day, start, length)
+        if minutes:
+            found.append((queue, start, minutes))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class IntervalCover:
+    """One queue and interval: required and covered agent-minutes."""
+
+    queue: str
+    start: datetime
+    required: int
+    covered: int
+    length: int
+
+
+def interval_cover(
+    problem: RosterProblem, cells: Sequence[RosterCell], days: frozenset[date] | None = None
+) -> list[IntervalCover]:
+    """Required against covered agent-minutes per queue and interval of the horizon (of ``days`` only
+    when given), as the coverage rule counts them."""
+    rows = _cover_rows(problem, days)
+    if not rows:
+        return []
+    length = rows[0][3]
+    covered: dict[tuple[str, datetime], int] = defaultdict(int)
+    for cell in cells:
+        if cell.kind is not CellKind.SHIFT or cell.day not in problem.horizon:
+            continue
+        if days is not None and cell.day not in days and cell.day + timedelta(days=1) not in days:
+            continue  # a shift can reach into the next day, never further
+        template = problem.shift(str(cell.shift))
+        for queue, start, minutes in _cell_cover(
+            template, cell.break_start, cell.day, str(cell.queue), length
+        ):
+            covered[(queue, start)] += minutes
     return [
-        (str(q), pd.Timestamp(t).to_pydatetime(), int(agents) * length, length)
-        for q, t, agents in zip(inside["queue"], inside["interval_start"], inside["agents"], strict=True)
+        IntervalCover(queue, start, required, covered.get((queue, start), 0), length)
+        for queue, start, required, length in rows
     ]
-
-
-def _covered_by_cell(problem: RosterProblem, cell: RosterCell, start: datetime, length: int) -> int:
-    template = problem.shift(str(cell.shift))
-    brk = cell.break_start if cell.break_start is not None else break_starts(template, False)[0]
-    return interval_minutes_covered(template, brk, cell.day, start, length)
 
 
 class Coverage(Rule):
     name = "coverage"
     hard = False
+    scope = Scope.DAY
     description = (
         "Agents on each queue in each interval against the requirement: shortage costs more "
         "than surplus, and deep shortage more per agent than shallow."
@@ -118,33 +196,29 @@ class Coverage(Rule):
         ]
 
     def check(self, problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
-        rows = _cover_rows(problem)
-        if not rows:
-            return []
-        length = rows[0][3]
-        shifts = [c for c in cells if c.kind is CellKind.SHIFT and c.day in problem.horizon]
-        covered: dict[tuple[str, datetime], int] = defaultdict(int)
-        for cell in shifts:
-            template = problem.shift(str(cell.shift))
-            midnight = datetime.combine(cell.day, time())
-            for offset in range(template.start // length * length, template.end, length):
-                start = midnight + timedelta(minutes=offset)
-                covered[(str(cell.queue), start)] += _covered_by_cell(problem, cell, start, length)
+        return self._violations(problem, interval_cover(problem, cells))
+
+    def check_on_days(
+        self, problem: RosterProblem, cells: Sequence[RosterCell], days: frozenset[date]
+    ) -> list[Violation]:
+        return self._violations(problem, interval_cover(problem, cells, days))
+
+    def _violations(self, problem: RosterProblem, cover: list[IntervalCover]) -> list[Violation]:
         found = []
-        for queue, start, required, _ in rows:
-            have = covered.get((queue, start), 0)
-            cost, shallow, deep, surplus = shortage_cost(problem, required, have)
+        for row in cover:
+            cost, shallow, deep, surplus = shortage_cost(problem, row.required, row.covered)
             if cost == 0:
                 continue
             if shallow or deep:
-                words = f"{(shallow + deep) / length:g} agents short"
+                words = f"{(shallow + deep) / row.length:g} agents short"
             else:
-                words = f"{surplus / length:g} agents over"
+                words = f"{surplus / row.length:g} agents over"
             found.append(
                 Violation(
                     self.name,
-                    f"{queue_label(queue)} {start:%a %d %b %H:%M}: {words} (needs {required / length:g})",
-                    day=start.date(),
+                    f"{queue_label(row.queue)} {row.start:%a %d %b %H:%M}: {words} "
+                    f"(needs {row.required / row.length:g})",
+                    day=row.start.date(),
                     cost=cost,
                 )
             )
@@ -154,6 +228,7 @@ class Coverage(Rule):
 class ShiftCoverRule(Rule):
     name = "shift_cover"
     hard = False
+    scope = Scope.DAY
     description = "Agents per day and shift against the cover demand (benchmark style), weighted per agent."
 
     def applies(self, problem: RosterProblem) -> bool:
@@ -292,6 +367,7 @@ def _fair_groups(problem: RosterProblem) -> list[list[str]]:
 class Fairness(Rule):
     name = "fairness"
     hard = False
+    scope = Scope.TEAM
     description = "Late shifts and weekend days spread evenly across comparable agents (same contract kind)."
 
     def applies(self, problem: RosterProblem) -> bool:
