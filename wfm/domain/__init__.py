@@ -8,7 +8,7 @@ the product's :class:`wfm.errors.InputError`.
 from wfm.domain.agents import Agent, AgentId, Contract, Preferences
 from wfm.domain.clock import format_clock, parse_clock
 from wfm.domain.horizon import PlanningHorizon
-from wfm.domain.leave import LeaveRequest, LeaveStatus, LeaveType
+from wfm.domain.leave import ApprovalStep, LeaveDecision, LeavePolicy, LeaveRequest, LeaveStatus, LeaveType
 from wfm.domain.opening_hours import OpeningHours, OpeningPeriod
 from wfm.domain.parsing import load_model, parse_model
 from wfm.domain.queues import Channel, Queue, QueueId, ServiceTarget
@@ -24,10 +24,13 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "Agent",
     "AgentId",
+    "ApprovalStep",
     "BreakWindow",
     "CellKind",
     "Channel",
     "Contract",
+    "LeaveDecision",
+    "LeavePolicy",
     "LeaveRequest",
     "LeaveStatus",
     "LeaveType",
