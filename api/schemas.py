@@ -12,11 +12,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.tables import JobState, Role, RosterState
+from api.tables import JobState, Role, RosterState, SwapState
 from wfm.domain import Agent, CellKind, LeaveRequest, Queue, RosterRules, ShiftTemplate, Site
 from wfm.domain.leave import LeaveType
 from wfm.domain.opening_hours import OpeningHours
 from wfm.domain.staffing_policy import StaffingPolicy
+from wfm.domain.swaps import SwapKind, Tier
 
 MAX_ID = 2_147_483_647
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -383,3 +384,92 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorBody, "description": "Conflicts with saved data or breaks a hard rule"},
     422: {"model": ErrorBody, "description": "Bad input: each problem names its field, row or column"},
 }
+
+
+# --- swaps ------------------------------------------------------------------------------------------------
+
+
+class SwapCreate(WireModel):
+    """A swap the signed-in agent asks of a colleague (``requester`` defaults to the signed-in agent;
+    a scheduler or manager may file for any agent of the team)."""
+
+    kind: SwapKind
+    partner: str = Field(min_length=1, max_length=40, description="The colleague's agent code.")
+    day: date
+    other_day: date | None = Field(default=None, description="The second day of a rest-day exchange.")
+    requester: str | None = Field(default=None, max_length=40)
+    note: str = Field(default="", max_length=500)
+
+
+class IntervalChangePublic(WireModel):
+    queue: str
+    start: datetime
+    required: float
+    before: float
+    after: float
+    shorter: bool = Field(description="Fewer agents than before and than the requirement.")
+
+
+class SwapCheckPublic(WireModel):
+    """The verdict: ``pass`` (every rule holds, no interval loses cover), ``warning`` (the manager
+    decides; see ``cover``), ``error`` (refused; ``reasons`` names each broken rule)."""
+
+    tier: Tier
+    reasons: list[str]
+    roster_id: int | None
+    cells: list[Cell] = Field(description="The changed agent-days after the swap.")
+    cost_change: dict[str, int] = Field(description="Soft rules' cost change (negative is better).")
+    cover: list[IntervalChangePublic] = Field(description="Every queue-interval whose cover changes.")
+
+
+class SwapPublic(WireModel):
+    id: int
+    team_id: int
+    roster_id: int
+    kind: SwapKind
+    requester: str
+    partner: str
+    day: date
+    other_day: date | None
+    state: SwapState
+    tier: Tier
+    verdict: SwapCheckPublic
+    note: str
+    comment: str
+    applied_roster_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class SwapDecision(WireModel):
+    comment: str = Field(default="", max_length=1000)
+
+
+class PartnerPublic(WireModel):
+    partner: str
+    name: str
+    kind: SwapKind
+    cost_change: dict[str, int]
+
+
+class SwapPolicy(WireModel):
+    lead_days: int = Field(ge=0, le=60, description="Swaps are agreed at least this many days ahead.")
+    auto_approve: bool = Field(description="Apply a swap that passes every check once the partner accepts.")
+
+
+class PinPublic(WireModel):
+    id: int
+    team_id: int
+    agent_code: str
+    day: date
+    cell: Cell
+    source: str
+    released_at: datetime | None
+
+
+class NoticePublic(WireModel):
+    id: int
+    text: str
+    swap_id: int | None
+    created_at: datetime
+    read_at: datetime | None

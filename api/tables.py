@@ -56,6 +56,10 @@ class Team(SQLModel, table=True):
     weights: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     """The soft rules' weights in force (``solver.SoftWeights``): what a roster of the team optimises."""
     revision: int = 1
+    swap_lead_days: int = 1
+    """Swaps are agreed at least this many days ahead of the first day they change."""
+    auto_approve_swaps: bool = False
+    """Whether a swap that passes every check (tier ``pass``) is applied once the partner accepts."""
     created_at: datetime = Field(default_factory=now)
     updated_at: datetime = Field(default_factory=now)
 
@@ -236,3 +240,75 @@ class AuditEntry(SQLModel, table=True):
     team_id: int | None = Field(default=None, index=True)
     detail: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     reason: str = Field(default="", max_length=1000)
+
+
+class SwapState(StrEnum):
+    REQUESTED = "requested"
+    """Filed by the requester; waiting for the partner."""
+    ACCEPTED = "accepted"
+    """The partner agreed; waiting for the manager."""
+    DECLINED = "declined"
+    APPROVED = "approved"
+    """Applied: a new published roster version holds it."""
+    DENIED = "denied"
+    WITHDRAWN = "withdrawn"
+    """No longer possible (the roster changed under it and it no longer passes), or taken back."""
+
+
+class SwapRequest(SQLModel, table=True):
+    """A swap between two agents of a team, from filing to the manager's decision."""
+
+    __tablename__ = "swap_requests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    roster_id: int = Field(foreign_key="roster_versions.id")
+    """The published version the swap was filed against (and last checked on)."""
+    kind: str = Field(max_length=20)
+    requester: str = Field(max_length=40)
+    partner: str = Field(max_length=40)
+    day: date
+    other_day: date | None = None
+    agreed: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    """The cells the two agents agreed to exchange, as they were when it was filed."""
+    state: SwapState = SwapState.REQUESTED
+    tier: str = Field(max_length=10)
+    verdict: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    """The last check: tier, reasons, and each interval whose cover changes."""
+    note: str = Field(default="", max_length=500)
+    comment: str = Field(default="", max_length=1000)
+    """The partner's or the manager's words with their decision."""
+    filed_by: int | None = Field(default=None, foreign_key="users.id")
+    decided_by: int | None = Field(default=None, foreign_key="users.id")
+    applied_roster_id: int | None = Field(default=None, foreign_key="roster_versions.id")
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+
+
+class Pin(SQLModel, table=True):
+    """A cell a later re-solve must keep (an approved swap's), until a manager releases it."""
+
+    __tablename__ = "pins"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    agent_code: str = Field(max_length=40)
+    day: date
+    cell: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    source: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=now)
+    released_at: datetime | None = None
+    released_by: int | None = Field(default=None, foreign_key="users.id")
+
+
+class Notice(SQLModel, table=True):
+    """One message in one user's inbox."""
+
+    __tablename__ = "notices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    text: str = Field(max_length=2000)
+    swap_id: int | None = Field(default=None, foreign_key="swap_requests.id")
+    created_at: datetime = Field(default_factory=now)
+    read_at: datetime | None = None

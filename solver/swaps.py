@@ -21,21 +21,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from solver.problem import RosterProblem, for_agents
 from solver.rules import REGISTRY, Violation
 from solver.rules.base import Scope
 from solver.rules.soft import interval_cover
 from wfm.domain import AgentId, CellKind, RosterCell
-from wfm.domain.swaps import Swap, SwapKind, swapped
+from wfm.domain.swaps import Swap, SwapKind, Tier, swapped
 from wfm.errors import InputError
-
-
-class Tier(StrEnum):
-    PASS = "pass"
-    WARNING = "warning"
-    ERROR = "error"
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import pytest
 from solver.problem import AgentTerms
 from solver.rules import REGISTRY
 from solver.solve import check_roster, split_violations
-from solver.swaps import Tier, check_swap, judge_change, suggest_partners
+from solver.swaps import check_swap, judge_change, suggest_partners
 from wfm.domain import CellKind, MeetingRule, RosterCell, RosterRules
-from wfm.domain.swaps import Swap, SwapKind, swapped
+from wfm.domain.swaps import Swap, SwapKind, Tier, swapped
 
 TRADE, GIVE, EXCHANGE = SwapKind.TRADE, SwapKind.GIVE_AWAY, SwapKind.REST_DAY_EXCHANGE
 

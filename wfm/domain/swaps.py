@@ -38,6 +38,15 @@ class SwapKind(StrEnum):
     REST_DAY_EXCHANGE = "rest_day_exchange"
 
 
+class Tier(StrEnum):
+    """A checked swap's verdict: ``pass`` (the site may approve it on its own), ``warning`` (the
+    manager decides), ``error`` (refused)."""
+
+    PASS = "pass"
+    WARNING = "warning"
+    ERROR = "error"
+
+
 class Swap(DomainModel):
     """A swap ``requester`` asks of ``partner``."""
 
