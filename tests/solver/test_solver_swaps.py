@@ -295,3 +295,13 @@ def test_swapped_cells_keep_every_other_cell_untouched(kit: Any) -> None:
     new = swapped(_swap(TRADE, 0, kit), cells)
     assert {(c.agent_id, c.day) for c in new} == {("A", kit.day(0)), ("B", kit.day(0))}
     assert _cell(cells, "C", kit.day(0)).shift == "early"
+
+
+def test_a_trade_of_the_same_shift_on_two_queues_changes_nothing_and_is_refused(kit: Any) -> None:
+    both = ["chat", "phone"]
+    problem = kit.problem(
+        [kit.agent("A", skills=both), kit.agent("B", skills=both)], queues=("chat", "phone")
+    )
+    cells = kit.cells(problem, {"A": "E@chat - -", "B": "E@phone - -"})
+    check = check_swap(problem, cells, _swap(TRADE, 0, kit))
+    assert check.tier is Tier.ERROR and "changes nothing" in check.reasons[0]

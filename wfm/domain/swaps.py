@@ -144,11 +144,12 @@ def swapped(
         if (
             a_day is not None
             and b_day is not None
-            and (a_day.shift, a_day.queue) == (b_day.shift, b_day.queue)
+            and (a_day.shift, a_day.break_start) == (b_day.shift, b_day.break_start)
         ):
             problems.append(
                 Problem(
-                    f"both work {a_day} on {swap.day.isoformat()}: the trade changes nothing", field="day"
+                    f"both work the {a_day.shift} shift on {swap.day.isoformat()}: the trade changes nothing",
+                    field="day",
                 )
             )
     elif swap.kind is SwapKind.GIVE_AWAY:

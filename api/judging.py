@@ -1,0 +1,80 @@
+"""The rules' view of a stored roster version: the solver's problem for its horizon, and its cells.
+
+Checking a swap must not rebuild the whole problem (site, requirement, leave, weights) on every
+request: that costs more than the check. A published version never changes, so its problem is kept
+in memory, keyed by what it was built from: the version, the team's revision (rules, weights and
+reference data bump it) and the team's leave as stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from api.mapping import frame_of, leave_of, roster_of, team_weights
+from api.store import load_site, team_leave
+from api.tables import RequirementRow, RosterVersion, Team
+from wfm.domain import PlanningHorizon, RosterCell, Site
+
+if TYPE_CHECKING:
+    from solver.problem import RosterProblem
+
+
+@dataclass(frozen=True)
+class Judging:
+    site: Site
+    problem: RosterProblem
+    cells: tuple[RosterCell, ...]
+
+
+class JudgingCache:
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._kept: OrderedDict[tuple[object, ...], Judging] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(self, session: Session, version: RosterVersion, team: Team) -> tuple[object, ...]:
+        """What ``version``'s judging was built from."""
+        leave = team_leave(session, team.id or 0)
+        stamp = hashlib.sha256(
+            json.dumps([(row.id, row.body) for row in leave], sort_keys=True, default=str).encode()
+        ).hexdigest()
+        return (version.id, version.state, team.revision, stamp)
+
+    def judging(self, session: Session, version: RosterVersion, team: Team) -> Judging:
+        """The problem and cells of ``version`` as the rules judge them today."""
+        key = self.key(session, version, team)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+                return kept
+        made = _build(session, version, team, [leave_of(row) for row in team_leave(session, team.id or 0)])
+        self.remember(key, made)
+        return made
+
+    def remember(self, key: tuple[object, ...], judging: Judging) -> None:
+        """Keep a judging made elsewhere (a version derived from a judged one: same problem, new cells)."""
+        with self._lock:
+            self._kept[key] = judging
+            self._kept.move_to_end(key)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+
+
+def _build(session: Session, version: RosterVersion, team: Team, leave: list[object]) -> Judging:
+    from wfm.pipeline import roster_problem
+    from wfm.staffing import requirement_from_plan
+
+    site = load_site(session, team)
+    requirement = session.get(RequirementRow, version.requirement_id) if version.requirement_id else None
+    needed = requirement_from_plan(frame_of(requirement.data)) if requirement is not None else None
+    horizon = PlanningHorizon(start=version.start, days=version.days)
+    problem = roster_problem(site, horizon, needed, leave=leave, weights=team_weights(team))  # type: ignore[arg-type]
+    return Judging(site=site, problem=problem, cells=roster_of(version).cells)
