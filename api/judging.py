@@ -15,6 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pandas as pd
 from sqlmodel import Session
 
 from api.mapping import frame_of, leave_of, roster_of, team_weights
@@ -31,6 +32,8 @@ class Judging:
     site: Site
     problem: RosterProblem
     cells: tuple[RosterCell, ...]
+    plan: pd.DataFrame | None = None
+    """The staffing plan the version was solved for (its ``volume`` projects service level)."""
 
 
 class JudgingCache:
@@ -74,7 +77,8 @@ def _build(session: Session, version: RosterVersion, team: Team, leave: list[obj
 
     site = load_site(session, team)
     requirement = session.get(RequirementRow, version.requirement_id) if version.requirement_id else None
-    needed = requirement_from_plan(frame_of(requirement.data)) if requirement is not None else None
+    plan = frame_of(requirement.data) if requirement is not None else None
+    needed = requirement_from_plan(plan) if plan is not None else None
     horizon = PlanningHorizon(start=version.start, days=version.days)
     problem = roster_problem(site, horizon, needed, leave=leave, weights=team_weights(team))  # type: ignore[arg-type]
-    return Judging(site=site, problem=problem, cells=roster_of(version).cells)
+    return Judging(site=site, problem=problem, cells=roster_of(version).cells, plan=plan)

@@ -408,6 +408,10 @@ class IntervalChangePublic(WireModel):
     before: float
     after: float
     shorter: bool = Field(description="Fewer agents than before and than the requirement.")
+    service_before: float | None = Field(
+        default=None, description="Projected service level before (share within target; not for e-mail)."
+    )
+    service_after: float | None = Field(default=None, description="Projected service level after.")
 
 
 class SwapCheckPublic(WireModel):

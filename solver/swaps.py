@@ -17,16 +17,20 @@ A swap's verdict is tiered:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+
+import pandas as pd
 
 from solver.problem import RosterProblem, for_agents
 from solver.rules import REGISTRY, Violation
 from solver.rules.base import Scope
 from solver.rules.soft import interval_cover
-from wfm.domain import AgentId, CellKind, RosterCell
+from wfm.domain import AgentId, CellKind, RosterCell, Site
+from wfm.domain.queues import Channel
 from wfm.domain.swaps import Swap, SwapKind, Tier, swapped
 from wfm.errors import InputError
 
@@ -40,6 +44,10 @@ class IntervalChange:
     required: float
     before: float
     after: float
+    service_before: float | None = None
+    service_after: float | None = None
+    """Projected service level (share answered within the target) before and after, when the volume
+    is known (``with_service``); e-mail, judged over the whole horizon, has none here."""
 
     @property
     def shorter(self) -> bool:
@@ -126,6 +134,51 @@ def _cover_change(
         IntervalChange(o.queue, o.start, o.required / o.length, o.covered / o.length, n.covered / n.length)
         for o, n in zip(old, new, strict=True)
         if o.covered != n.covered
+    )
+
+
+def with_service(
+    cover: Sequence[IntervalChange], site: Site, volume: pd.DataFrame, volume_column: str = "volume"
+) -> tuple[IntervalChange, ...]:
+    """``cover`` with each interval's projected service level before and after (the staffing module's
+    projection of the agents on the queue against the interval's forecast volume)."""
+    from wfm.staffing import project_service
+
+    chat_or_phone = [c for c in cover if site.queue(c.queue).channel is not Channel.EMAIL]
+    if not chat_or_phone:
+        return tuple(cover)
+    # the projection wants evenly spaced intervals: whole days of the queues concerned
+    queues = {c.queue for c in chat_or_phone}
+    first = pd.Timestamp(min(c.start for c in chat_or_phone).date())
+    last = pd.Timestamp(max(c.start for c in chat_or_phone).date()) + pd.Timedelta(days=1)
+    starts = pd.to_datetime(volume["interval_start"])
+    keep = volume["queue"].astype(str).isin(queues) & (starts >= first) & (starts < last)
+    forecast = volume[keep].assign(interval_start=starts[keep])
+    if forecast.empty:
+        return tuple(cover)
+    levels = {}
+    for side in ("before", "after"):
+        rostered = pd.DataFrame(
+            {
+                "queue": [c.queue for c in chat_or_phone],
+                "interval_start": [pd.Timestamp(c.start) for c in chat_or_phone],
+                "agents": [int(getattr(c, side) + 1e-9) for c in chat_or_phone],
+            }
+        )
+        projected = project_service(rostered, forecast, site, volume_column=volume_column)
+        levels[side] = {
+            (str(q), pd.Timestamp(t).to_pydatetime()): float(level) if math.isfinite(level) else None
+            for q, t, level in zip(
+                projected["queue"], projected["interval_start"], projected["service_level"], strict=True
+            )
+        }
+    return tuple(
+        replace(
+            c,
+            service_before=levels["before"].get((c.queue, c.start)),
+            service_after=levels["after"].get((c.queue, c.start)),
+        )
+        for c in cover
     )
 
 

@@ -10,6 +10,7 @@ or that no longer passes, is withdrawn instead. Approved cells are pinned for la
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
@@ -84,6 +85,8 @@ def _check_public(check: Any, roster_id: int | None) -> schemas.SwapCheckPublic:
                 before=c.before,
                 after=c.after,
                 shorter=c.shorter,
+                service_before=c.service_before,
+                service_after=c.service_after,
             )
             for c in check.cover
         ],
@@ -126,7 +129,7 @@ def _judge(
     session: Session, request: Request, team: Team, swap: Swap
 ) -> tuple[RosterVersion | None, Judging | None, Any]:
     """The head version, its judging, and the swap's check on it, lead time included."""
-    from solver.swaps import SwapCheck, check_swap
+    from solver.swaps import SwapCheck, check_swap, with_service
 
     version = head_version(session, team.id or 0, swap.days)
     if version is None:
@@ -136,6 +139,8 @@ def _judge(
     check = check_swap(
         judging.problem, judging.cells, swap, today=today(request), lead_days=team.swap_lead_days
     )
+    if check.cover and judging.plan is not None and "volume" in judging.plan.columns:
+        check = replace(check, cover=with_service(check.cover, judging.site, judging.plan))
     return version, judging, check
 
 
@@ -408,7 +413,8 @@ def _settle(
     applied.state = RosterState.PUBLISHED
     applied.published_at = datetime.now(UTC)
     cache = _cache(request)
-    cache.remember(cache.key(session, applied, team), Judging(judging.site, judging.problem, roster.cells))
+    derived = Judging(judging.site, judging.problem, roster.cells, judging.plan)
+    cache.remember(cache.key(session, applied, team), derived)
     for cell in check.cells:
         session.add(
             Pin(
