@@ -147,12 +147,12 @@ def with_service(
     chat_or_phone = [c for c in cover if site.queue(c.queue).channel is not Channel.EMAIL]
     if not chat_or_phone:
         return tuple(cover)
-    # the projection wants evenly spaced intervals: whole days of the queues concerned
+    # the projection wants evenly spaced intervals: from the first to the last changed one
     queues = {c.queue for c in chat_or_phone}
-    first = pd.Timestamp(min(c.start for c in chat_or_phone).date())
-    last = pd.Timestamp(max(c.start for c in chat_or_phone).date()) + pd.Timedelta(days=1)
+    first = pd.Timestamp(min(c.start for c in chat_or_phone))
+    last = pd.Timestamp(max(c.start for c in chat_or_phone))
     starts = pd.to_datetime(volume["interval_start"])
-    keep = volume["queue"].astype(str).isin(queues) & (starts >= first) & (starts < last)
+    keep = volume["queue"].astype(str).isin(queues) & (starts >= first) & (starts <= last)
     forecast = volume[keep].assign(interval_start=starts[keep])
     if forecast.empty:
         return tuple(cover)

@@ -139,8 +139,10 @@ def _judge(
     check = check_swap(
         judging.problem, judging.cells, swap, today=today(request), lead_days=team.swap_lead_days
     )
-    if check.cover and judging.plan is not None and "volume" in judging.plan.columns:
-        check = replace(check, cover=with_service(check.cover, judging.site, judging.plan))
+    if check.tier is Tier.WARNING and judging.plan is not None and "volume" in judging.plan.columns:
+        shorter = [c for c in check.cover if c.shorter]  # what the manager weighs
+        projected = {(c.queue, c.start): c for c in with_service(shorter, judging.site, judging.plan)}
+        check = replace(check, cover=tuple(projected.get((c.queue, c.start), c) for c in check.cover))
     return version, judging, check
 
 
