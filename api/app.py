@@ -17,7 +17,7 @@ from api.db import make_engine, migrate
 from api.errors import RuleConflict
 from api.fast_reads import PublishedRosterReads
 from api.jobs import JobRunner, ThreadJobRunner, mark_interrupted
-from api.routes import audit, auth, forecasts, history, jobs, rosters, rule_sets, teams, users
+from api.routes import audit, auth, forecasts, history, jobs, leave, rosters, rule_sets, teams, users
 from api.settings import Settings
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError, Problem
@@ -25,7 +25,8 @@ from wfm.errors import InputError, Problem
 logger = logging.getLogger(__name__)
 
 ROUTERS = tuple(
-    module.router for module in (auth, users, teams, rule_sets, history, forecasts, rosters, jobs, audit)
+    module.router
+    for module in (auth, users, teams, leave, rule_sets, history, forecasts, rosters, jobs, audit)
 )
 """Every router the app serves, mounted without a prefix (the role tests walk them route by route)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,4 +32,9 @@ class Settings(BaseSettings):
         le=300,
         description="Seconds a signed-in user is remembered between requests; a deactivation or role "
         "change made outside this process takes effect within this time (0: look up every request).",
+    )
+    today: date | None = Field(
+        default=None,
+        description="The date taken as today for leave rules and re-solves (a demo or a test sets it; "
+        "None: the clock, in each team's time zone).",
     )

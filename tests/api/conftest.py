@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -108,9 +109,13 @@ def add_user(client: TestClient, username: str, role: Role, **extra: object) -> 
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def running_api(database_url: str) -> Iterator[Api]:
+def running_api(database_url: str, **overrides: Any) -> Iterator[Api]:
+    """The app on ``database_url`` with a manager and a scheduler signed in (``overrides``: settings)."""
     settings = Settings(
-        database_url=database_url, secret_key="test-secret-" + "x" * 32, solve_time_limit_s=3.0
+        database_url=database_url,
+        secret_key="test-secret-" + "x" * 32,
+        solve_time_limit_s=3.0,
+        **overrides,
     )
     with TestClient(create_app(settings)) as client:
         headers = {
