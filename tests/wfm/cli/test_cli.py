@@ -48,6 +48,8 @@ def test_only_subcommands_that_do_real_work_exist() -> None:
             ("bench",),
             ("bench", "curtois"),
             ("roster",),
+            ("leave",),
+            ("leave", "check"),
             ("demo",),
             ("serve",),
             ("admin",),
