@@ -2,7 +2,8 @@
 
 An agent reads their own schedule and their team's published rosters and files requests for
 themselves; a scheduler manages data, forecasts, requirements and rosters; a manager does what a
-scheduler does, and approves, runs scenarios and manages users.
+scheduler does, and approves, runs scenarios and manages users. HR and the general manager decide
+their steps of the approval chain of leave of three days or more, and nothing else.
 """
 
 from __future__ import annotations

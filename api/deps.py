@@ -10,7 +10,9 @@ other data touches neither the database nor the thread pool.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import date, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import OAuth2PasswordBearer
@@ -104,6 +106,19 @@ def require(*roles: Role) -> Callable[[User], Coroutine[None, None, User]]:
 
 Scheduler = Annotated[User, Depends(require(Role.SCHEDULER, Role.MANAGER))]
 Manager = Annotated[User, Depends(require(Role.MANAGER))]
+LeaveDecider = Annotated[User, Depends(require(Role.MANAGER, Role.HR, Role.GENERAL_MANAGER))]
+"""Who decides a step of leave's approval chain (which step is checked against the role)."""
+Staff = Annotated[User, Depends(require(Role.AGENT, Role.SCHEDULER, Role.MANAGER))]
+"""The people of the rostering itself (not HR or the general manager): swaps, for instance."""
+LeaveFiler = Staff
+"""Who files leave and its paperwork: an agent for themself, a scheduler or manager for an agent."""
+
+
+def today_at(settings: Settings, team: Team) -> date:
+    """Today's date in the team's time zone (or ``settings.today`` when a demo or test fixes it)."""
+    if settings.today is not None:
+        return settings.today
+    return datetime.now(ZoneInfo(team.timezone)).date()
 
 
 def team_for(session: Session, user: User, team_id: int) -> Team:

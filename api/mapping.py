@@ -165,8 +165,20 @@ def leave_of(row: LeaveRow) -> LeaveRequest:
 
 
 def leave_public(row: LeaveRow) -> schemas.LeavePublic:
+    """The leave as it stands, with the step awaited and the paperwork missing (the manuals' policy)."""
+    from wfm.domain.leave import missing_paperwork, next_step
+
     assert row.id is not None
-    return schemas.LeavePublic(id=row.id, team_id=row.team_id, **leave_of(row).model_dump())
+    request = leave_of(row)
+    return schemas.LeavePublic(
+        id=row.id,
+        team_id=row.team_id,
+        awaiting=next_step(request),
+        missing_paperwork=[p.message for p in missing_paperwork(request)]
+        if next_step(request) is not None
+        else [],
+        **request.model_dump(),
+    )
 
 
 def frame_bytes(frame: pd.DataFrame) -> bytes:

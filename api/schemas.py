@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.tables import JobState, Role, RosterState, SwapState
 from wfm.domain import Agent, CellKind, LeaveRequest, Queue, RosterRules, ShiftTemplate, Site
-from wfm.domain.leave import LeaveType
+from wfm.domain.leave import ApprovalStep, LeaveType
 from wfm.domain.opening_hours import OpeningHours
 from wfm.domain.staffing_policy import StaffingPolicy
 from wfm.domain.swaps import SwapKind, Tier
@@ -203,6 +203,50 @@ class ShiftTemplatePublic(ShiftTemplate):
 class LeavePublic(LeaveRequest):
     id: int
     team_id: int
+    awaiting: ApprovalStep | None = Field(
+        default=None, description="The step whose decision is awaited (None once decided)."
+    )
+    missing_paperwork: list[str] = Field(
+        default_factory=list, description="What must be handed in before the leave can be approved."
+    )
+
+
+class LeaveCreate(WireModel):
+    """Leave asked for by the signed-in agent, or reported for an agent by a scheduler or manager."""
+
+    agent_id: str | None = Field(
+        default=None,
+        max_length=40,
+        description="The agent on leave: the signed-in agent when left out (a scheduler or manager names "
+        "one).",
+    )
+    leave_type: LeaveType
+    first_day: date
+    last_day: date
+    medical_certificate: bool = Field(
+        default=False, description="A medical certificate is handed in with it."
+    )
+    written_request: bool = Field(
+        default=False,
+        description="A written request is handed in with it (implied unless reported by phone).",
+    )
+    by_phone: bool = Field(default=False, description="Reported by phone (sick leave only).")
+    note: str = Field(default="", max_length=500)
+
+
+class LeaveDecisionCreate(WireModel):
+    step: ApprovalStep | None = Field(
+        default=None, description="The step decided; left out, the step of the signed-in user's role."
+    )
+    approve: bool
+    comment: str = Field(default="", max_length=500, description="Why, when the leave is denied.")
+
+
+class LeavePaperwork(WireModel):
+    """Paperwork handed in after the leave was filed (emergency sick leave reported by phone)."""
+
+    medical_certificate: bool = False
+    written_request: bool = False
 
 
 class Problem(WireModel):
@@ -274,6 +318,25 @@ class SolveCreate(WireModel):
     seed: int = Field(default=0, ge=0)
 
 
+class ResolveCreate(WireModel):
+    """Re-solve a published roster's horizon from ``from_day`` on, changing as few cells as possible."""
+
+    from_day: date | None = Field(
+        default=None,
+        description="The first day that may change (default: today or the horizon's start, whichever is "
+        "later); every cell before it is kept.",
+    )
+    time_limit_s: float | None = Field(default=None, gt=0, le=600)
+    seed: int = Field(default=0, ge=0)
+    stability_weight: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="What changing one cell of the published roster costs (default: the larger of the "
+        "team's stability weight and 5000).",
+    )
+
+
 class JobPublic(WireModel):
     id: str
     kind: str
@@ -321,6 +384,23 @@ class RosterDetail(RosterPublic):
     kpis: dict[str, Any] | None = Field(
         default=None, description="With ?kpis=true: coverage, service, hours, fairness."
     )
+
+
+class CellChange(WireModel):
+    agent_id: str
+    day: date
+    before: Cell | None
+    after: Cell | None
+
+
+class RosterChanges(WireModel):
+    """The agent-days a version changes from its parent (a break moved within the same shift is not
+    listed)."""
+
+    roster_id: int
+    parent_id: int
+    agents: int = Field(description="Agents with at least one changed day.")
+    changes: list[CellChange]
 
 
 class GridRow(WireModel):
@@ -475,5 +555,6 @@ class NoticePublic(WireModel):
     id: int
     text: str
     swap_id: int | None
+    leave_id: int | None = None
     created_at: datetime
     read_at: datetime | None

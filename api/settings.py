@@ -35,6 +35,6 @@ class Settings(BaseSettings):
     )
     today: date | None = Field(
         default=None,
-        description="The date the API takes as today (swaps' lead time); unset: the real date. For "
-        "demonstrations and tests on a past roster.",
+        description="The date the API takes as today (swaps' lead time, leave rules, re-solves); unset: "
+        "the clock (in each team's time zone for leave). For demonstrations and tests on a past roster.",
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from api.mapping import body, cells_body, site_of, team_settings
 from api.schemas import Weights
@@ -19,7 +19,10 @@ from api.tables import (
     AgentRow,
     AuditEntry,
     LeaveRow,
+    Notice,
+    Pin,
     QueueRow,
+    Role,
     RosterState,
     RosterVersion,
     RuleSet,
@@ -27,7 +30,7 @@ from api.tables import (
     Team,
     User,
 )
-from wfm.domain import LeaveRequest, Roster, RosterRules, Site
+from wfm.domain import LeaveRequest, LeaveStatus, PlanningHorizon, Roster, RosterCell, RosterRules, Site
 
 if TYPE_CHECKING:
     from api.schemas import UserCreate
@@ -204,6 +207,118 @@ def team_leave(session: Session, team_id: int) -> list[LeaveRow]:
     return list(
         session.exec(select(LeaveRow).where(LeaveRow.team_id == team_id).order_by(col(LeaveRow.id))).all()
     )
+
+
+def team_pins(session: Session, team_id: int, horizon: PlanningHorizon) -> list[RosterCell]:
+    """The team's pinned cells inside ``horizon`` that no manager has released (approved swaps')."""
+    pins = session.exec(
+        select(Pin)
+        .where(
+            Pin.team_id == team_id,
+            col(Pin.released_at).is_(None),
+            Pin.day >= horizon.start,
+            Pin.day <= horizon.end,
+        )
+        .order_by(col(Pin.id))
+    ).all()
+    return [
+        RosterCell.model_validate({**pin.cell, "agent_id": pin.agent_code, "day": pin.day}) for pin in pins
+    ]
+
+
+def overlapping_leave(session: Session, request: LeaveRequest, team_id: int) -> LeaveRow | None:
+    """Leave of the same agent, still asked for or approved, sharing a day with ``request``."""
+    for row in team_leave(session, team_id):
+        other = LeaveRequest.model_validate(row.body)
+        if (
+            row.agent_code == request.agent_id
+            and other.status is not LeaveStatus.DENIED
+            and other.first_day <= request.last_day
+            and request.first_day <= other.last_day
+        ):
+            return row
+    return None
+
+
+def users_in_role(session: Session, role: Role, team_id: int) -> list[User]:
+    """Active users holding ``role`` for the team (of the team, or of no team: the whole centre's)."""
+    of_team = or_(col(User.team_id) == team_id, col(User.team_id).is_(None))
+    return list(
+        session.exec(select(User).where(User.role == role, User.active, of_team).order_by(col(User.id))).all()
+    )
+
+
+def agent_users(session: Session, team_id: int, agent_code: str) -> list[User]:
+    """The active users signed in as the agent ``agent_code`` of the team."""
+    return list(
+        session.exec(
+            select(User)
+            .where(
+                User.role == Role.AGENT, User.active, User.team_id == team_id, User.agent_code == agent_code
+            )
+            .order_by(col(User.id))
+        ).all()
+    )
+
+
+def users_named(session: Session, usernames: Sequence[str]) -> list[User]:
+    if not usernames:
+        return []
+    return list(session.exec(select(User).where(col(User.username).in_(list(usernames)))).all())
+
+
+def notify(session: Session, users: Sequence[User], text: str, *, leave_id: int | None = None) -> None:
+    """Put ``text`` in each user's inbox once (added to the session, committed with the change)."""
+    seen: set[int] = set()
+    for user in users:
+        if user.id is not None and user.id not in seen:
+            seen.add(user.id)
+            session.add(Notice(user_id=user.id, text=text[:2000], leave_id=leave_id))
+
+
+def save_leave(
+    *,
+    session: Session,
+    team_id: int,
+    request: LeaveRequest,
+    actor: User,
+    action: str,
+    row: LeaveRow | None = None,
+    notices: Sequence[tuple[Sequence[User], str]] = (),
+    reason: str = "",
+) -> LeaveRow:
+    """Store new leave (``row`` None) or its new state, audit it, send ``notices`` (who, what) about
+    it, and commit once."""
+    if row is None:
+        row = LeaveRow(team_id=team_id, agent_code=request.agent_id, body=body(request))
+    else:
+        row.body = body(request)
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action=action,
+        entity="leave",
+        entity_id=row.id,
+        team_id=team_id,
+        detail={
+            "agent_id": request.agent_id,
+            "leave_type": request.leave_type.value,
+            "first_day": request.first_day.isoformat(),
+            "last_day": request.last_day.isoformat(),
+            "status": request.status.value,
+            "decisions": len(request.decisions),
+            "medical_certificate": request.medical_certificate,
+            "written_request": request.written_request,
+        },
+        reason=reason,
+    )
+    for users, text in notices:
+        notify(session, users, text, leave_id=row.id)
+    session.commit()
+    session.refresh(row)
+    return row
 
 
 def next_roster_number(session: Session, team_id: int) -> int:

@@ -25,6 +25,11 @@ class Role(StrEnum):
     AGENT = "agent"
     SCHEDULER = "scheduler"
     MANAGER = "manager"
+    """The department manager: approves swaps and leave (the first step of leave's chain)."""
+    HR = "hr"
+    """Decides the HR step of leave of three days or more; nothing else."""
+    GENERAL_MANAGER = "general_manager"
+    """Decides the last step of leave of three days or more; nothing else."""
 
 
 class User(SQLModel, table=True):
@@ -112,7 +117,8 @@ class AgentRow(SQLModel, table=True):
 
 
 class LeaveRow(SQLModel, table=True):
-    """Leave of one agent over consecutive days (the swaps-and-leave issue adds its approval flow)."""
+    """Leave of one agent over consecutive days: its ``body`` is the ``wfm.domain.LeaveRequest`` as it
+    stands (filing, each step's decision, paperwork handed in)."""
 
     __tablename__ = "leave"
 
@@ -310,5 +316,6 @@ class Notice(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", index=True)
     text: str = Field(max_length=2000)
     swap_id: int | None = Field(default=None, foreign_key="swap_requests.id")
+    leave_id: int | None = Field(default=None, foreign_key="leave.id")
     created_at: datetime = Field(default_factory=now)
     read_at: datetime | None = None

@@ -328,7 +328,7 @@ def roster_of(ctx: ModelContext, incumbent: _Incumbent) -> Roster:
 def _result(
     ctx: ModelContext,
     incumbent: _Incumbent,
-    bound: float,
+    bound: float | None,
     proven: bool,
     elapsed: float,
 ) -> RosterResult:

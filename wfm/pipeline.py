@@ -148,12 +148,18 @@ def solve_roster(
     workers: int = 2,
     seed: int = 0,
     stop: threading.Event | None = None,
+    from_previous: bool = False,
 ) -> RosterRun:
-    """Solve a roster problem and measure the roster; setting ``stop`` ends the search early."""
+    """Solve a roster problem and measure the roster; setting ``stop`` ends the search early.
+
+    ``from_previous``: a re-solve, starting from ``problem.previous`` and changing only what it must
+    (:func:`solver.resolve.resolve`) instead of searching afresh.
+    """
     from solver import SolveSettings, solve
+    from solver.resolve import resolve
 
     settings = SolveSettings(time_limit_s=time_limit_s, workers=workers, seed=seed, stop=stop)
-    result = solve(problem, settings)
+    result = resolve(problem, settings) if from_previous else solve(problem, settings)
     kpis = None
     if result.roster is not None:
         kpis = roster_kpis_of(problem, result.roster, site=site, volume=volume, volume_column=volume_column)

@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from api import schemas
-from api.deps import Manager, PathId, SessionDep, UserDep, team_for
+from api.deps import Manager, PathId, SessionDep, Staff, UserDep, team_for, today_at
 from api.errors import RuleConflict
 from api.judging import Judging, JudgingCache
 from api.mapping import body
@@ -44,10 +44,9 @@ router = APIRouter(tags=["swaps"], responses=ERRORS)
 OPEN = (SwapState.REQUESTED, SwapState.ACCEPTED)
 
 
-def today(request: Request) -> date:
-    """Today's date, as the API's settings take it (``WFM_TODAY`` for a demonstration)."""
-    configured: date | None = request.app.state.settings.today
-    return configured or datetime.now(UTC).date()
+def today(request: Request, team: Team) -> date:
+    """Today's date in the team's time zone (``WFM_TODAY`` fixes it for a demonstration)."""
+    return today_at(request.app.state.settings, team)
 
 
 def _cache(request: Request) -> JudgingCache:
@@ -137,7 +136,7 @@ def _judge(
         return None, None, SwapCheck(Tier.ERROR, (f"day: no published roster holds {days}",))
     judging = _cache(request).judging(session, version, team)
     check = check_swap(
-        judging.problem, judging.cells, swap, today=today(request), lead_days=team.swap_lead_days
+        judging.problem, judging.cells, swap, today=today(request, team), lead_days=team.swap_lead_days
     )
     if check.tier is Tier.WARNING and judging.plan is not None and "volume" in judging.plan.columns:
         shorter = [c for c in check.cover if c.shorter]  # what the manager weighs
@@ -172,7 +171,7 @@ def _swap_of(request: schemas.SwapCreate, requester: str) -> Swap:
 
 @router.post("/teams/{team_id}/swaps/check", response_model=schemas.SwapCheckPublic)
 def check_swap_request(
-    team_id: PathId, swap_in: schemas.SwapCreate, user: UserDep, session: SessionDep, request: Request
+    team_id: PathId, swap_in: schemas.SwapCreate, user: Staff, session: SessionDep, request: Request
 ) -> schemas.SwapCheckPublic:
     """Check a swap without filing it: pass, warning (with each interval's cover change) or error."""
     team = team_for(session, user, team_id)
@@ -185,7 +184,7 @@ def check_swap_request(
 def partners(
     team_id: PathId,
     day: date,
-    user: UserDep,
+    user: Staff,
     session: SessionDep,
     request: Request,
     agent: Annotated[
@@ -208,7 +207,7 @@ def partners(
         judging.cells,
         requester,
         day,
-        today=today(request),
+        today=today(request, team),
         lead_days=team.swap_lead_days,
         limit=limit,
     )
@@ -248,7 +247,7 @@ def _words(row: SwapRequest) -> str:
 
 @router.post("/teams/{team_id}/swaps", response_model=schemas.SwapPublic, status_code=status.HTTP_201_CREATED)
 def file_swap(
-    team_id: PathId, swap_in: schemas.SwapCreate, user: UserDep, session: SessionDep, request: Request
+    team_id: PathId, swap_in: schemas.SwapCreate, user: Staff, session: SessionDep, request: Request
 ) -> schemas.SwapPublic:
     """Ask a colleague for a swap. Refused (409, each reason in words) when it would break a rule."""
     team = team_for(session, user, team_id)
@@ -301,7 +300,7 @@ def _row(session: Session, user: User, swap_id: int) -> SwapRequest:
 
 @router.get("/teams/{team_id}/swaps", response_model=list[schemas.SwapPublic])
 def list_swaps(
-    team_id: PathId, user: UserDep, session: SessionDep, state: SwapState | None = None
+    team_id: PathId, user: Staff, session: SessionDep, state: SwapState | None = None
 ) -> list[schemas.SwapPublic]:
     """The team's swaps, newest first (an agent: the ones they are part of)."""
     team_for(session, user, team_id)
@@ -316,7 +315,7 @@ def list_swaps(
 
 
 @router.get("/swaps/{swap_id}", response_model=schemas.SwapPublic)
-def get_swap(swap_id: PathId, user: UserDep, session: SessionDep) -> schemas.SwapPublic:
+def get_swap(swap_id: PathId, user: Staff, session: SessionDep) -> schemas.SwapPublic:
     """One swap, with its last check."""
     return _swap_public(_row(session, user, swap_id))
 
@@ -476,7 +475,7 @@ def _must_be(row: SwapRequest, *states: SwapState) -> None:
 
 @router.post("/swaps/{swap_id}/accept", response_model=schemas.SwapPublic)
 def accept_swap(
-    swap_id: PathId, decision: schemas.SwapDecision, user: UserDep, session: SessionDep, request: Request
+    swap_id: PathId, decision: schemas.SwapDecision, user: Staff, session: SessionDep, request: Request
 ) -> schemas.SwapPublic:
     """The partner agrees. The swap is checked again; a passing swap is applied at once where the
     team approves passing swaps on their own, otherwise it waits for the manager."""
@@ -529,7 +528,7 @@ def _close(
 
 @router.post("/swaps/{swap_id}/decline", response_model=schemas.SwapPublic)
 def decline_swap(
-    swap_id: PathId, decision: schemas.SwapDecision, user: UserDep, session: SessionDep, request: Request
+    swap_id: PathId, decision: schemas.SwapDecision, user: Staff, session: SessionDep, request: Request
 ) -> schemas.SwapPublic:
     """The partner says no."""
     row = _row(session, user, swap_id)
@@ -549,7 +548,7 @@ def decline_swap(
 
 @router.post("/swaps/{swap_id}/withdraw", response_model=schemas.SwapPublic)
 def withdraw_swap(
-    swap_id: PathId, decision: schemas.SwapDecision, user: UserDep, session: SessionDep, request: Request
+    swap_id: PathId, decision: schemas.SwapDecision, user: Staff, session: SessionDep, request: Request
 ) -> schemas.SwapPublic:
     """The requester takes the swap back (before the manager decides)."""
     row = _row(session, user, swap_id)
@@ -581,7 +580,7 @@ def deny_swap(
 
 
 @router.get("/teams/{team_id}/swap-policy", response_model=schemas.SwapPolicy)
-def get_policy(team_id: PathId, user: UserDep, session: SessionDep) -> schemas.SwapPolicy:
+def get_policy(team_id: PathId, user: Staff, session: SessionDep) -> schemas.SwapPolicy:
     """How far ahead swaps are agreed, and whether passing swaps approve on their own."""
     team = team_for(session, user, team_id)
     return schemas.SwapPolicy(lead_days=team.swap_lead_days, auto_approve=team.auto_approve_swaps)
@@ -610,7 +609,7 @@ def put_policy(
 
 
 @router.get("/teams/{team_id}/pins", response_model=list[schemas.PinPublic])
-def list_pins(team_id: PathId, user: UserDep, session: SessionDep) -> list[schemas.PinPublic]:
+def list_pins(team_id: PathId, user: Staff, session: SessionDep) -> list[schemas.PinPublic]:
     """Cells re-solves keep (approved swaps'), released ones included."""
     team_for(session, user, team_id)
     rows = session.exec(select(Pin).where(Pin.team_id == team_id).order_by(col(Pin.id))).all()
@@ -656,17 +655,12 @@ def release_pin(pin_id: PathId, manager: Manager, session: SessionDep) -> schema
 
 @router.get("/me/inbox", response_model=list[schemas.NoticePublic])
 def inbox(user: UserDep, session: SessionDep, unread: bool = False) -> list[schemas.NoticePublic]:
-    """The signed-in user's notices, newest first."""
+    """The signed-in user's notices (swaps and leave), newest first."""
     query = select(Notice).where(Notice.user_id == user.id)
     if unread:
         query = query.where(col(Notice.read_at).is_(None))
     rows = session.exec(query.order_by(col(Notice.id).desc()).limit(200)).all()
-    return [
-        schemas.NoticePublic(
-            id=n.id or 0, text=n.text, swap_id=n.swap_id, created_at=n.created_at, read_at=n.read_at
-        )
-        for n in rows
-    ]
+    return [_notice_public(n) for n in rows]
 
 
 @router.post("/me/inbox/{notice_id}/read", response_model=schemas.NoticePublic)
@@ -680,10 +674,16 @@ def mark_read(notice_id: PathId, user: UserDep, session: SessionDep) -> schemas.
         session.add(notice)
         session.commit()
         session.refresh(notice)
+    return _notice_public(notice)
+
+
+def _notice_public(notice: Notice) -> schemas.NoticePublic:
+    assert notice.id is not None
     return schemas.NoticePublic(
-        id=notice.id or 0,
+        id=notice.id,
         text=notice.text,
         swap_id=notice.swap_id,
+        leave_id=notice.leave_id,
         created_at=notice.created_at,
         read_at=notice.read_at,
     )

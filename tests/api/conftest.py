@@ -110,8 +110,12 @@ def add_user(client: TestClient, username: str, role: Role, **extra: object) -> 
 
 
 def running_api(database_url: str, **overrides: Any) -> Iterator[Api]:
+    """The app on ``database_url`` with a manager and a scheduler signed in (``overrides``: settings)."""
     settings = Settings(
-        database_url=database_url, secret_key="test-secret-" + "x" * 32, solve_time_limit_s=3.0, **overrides
+        database_url=database_url,
+        secret_key="test-secret-" + "x" * 32,
+        solve_time_limit_s=3.0,
+        **overrides,
     )
     with TestClient(create_app(settings)) as client:
         headers = {

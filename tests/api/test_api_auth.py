@@ -30,6 +30,7 @@ SAMPLE_VALUES = {
     "roster_id": "1",
     "forecast_id": "1",
     "requirement_id": "1",
+    "leave_id": "1",
     "day": "2025-11-24",
 }
 
@@ -83,6 +84,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
             Role.MANAGER: manager,
             Role.SCHEDULER: add_user(client, "scheduler", Role.SCHEDULER),
             Role.AGENT: add_user(client, "agent", Role.AGENT, team_id=team_id, agent_code="A001"),
+            Role.HR: add_user(client, "hr", Role.HR),
+            Role.GENERAL_MANAGER: add_user(client, "gm", Role.GENERAL_MANAGER),
         }
         yield client
 

@@ -115,3 +115,56 @@ def test_a_migration_failing_half_way_leaves_the_database_as_it_was(database_url
         teams = connection.execute(sa.select(TEAMS_0001.c.name)).scalars().all()
     engine.dispose()
     assert "weights" not in columns and version == "0001" and teams == ["North"]
+
+
+ROLES_0004 = sa.Enum("AGENT", "SCHEDULER", "MANAGER", "HR", "GENERAL_MANAGER", name="role")
+USERS_0003 = sa.table(
+    "users",
+    sa.column("id", sa.Integer()),
+    sa.column("username", sa.String()),
+    sa.column("full_name", sa.String()),
+    sa.column("role", ROLES_0004),
+    sa.column("password_hash", sa.String()),
+    sa.column("active", sa.Boolean()),
+    sa.column("created_at", sa.DateTime()),
+)
+
+
+def test_0004_adds_the_hr_and_general_manager_roles_and_downgrades_cleanly(database_url: str) -> None:
+    engine = make_engine(database_url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0003")
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    user = {"full_name": "", "password_hash": "x", "active": True, "created_at": at}
+    with engine.begin() as connection:
+        connection.execute(sa.insert(USERS_0003), [{**user, "username": "boss", "role": "MANAGER"}])
+
+    command.upgrade(config, "0004")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.insert(USERS_0003),
+            [{**user, "username": "hr", "role": "HR"}, {**user, "username": "gm", "role": "GENERAL_MANAGER"}],
+        )
+        roles = dict(connection.execute(sa.select(USERS_0003.c.username, USERS_0003.c.role)).all())
+        notices = {column["name"] for column in sa.inspect(connection).get_columns("notices")}
+    assert roles == {"boss": "MANAGER", "hr": "HR", "gm": "GENERAL_MANAGER"} and "leave_id" in notices
+
+    with pytest.raises(RuntimeError, match="hold the hr or general_manager role"):
+        command.downgrade(config, "0003")  # refused while someone holds a new role
+    with engine.begin() as connection:
+        connection.execute(sa.update(USERS_0003).where(USERS_0003.c.role != "MANAGER").values(role="MANAGER"))
+    command.downgrade(config, "0003")
+    with engine.connect() as connection:
+        notices = {column["name"] for column in sa.inspect(connection).get_columns("notices")}
+        kept = sorted(connection.execute(sa.select(USERS_0003.c.username)).scalars())
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert "leave_id" not in notices and kept == ["boss", "gm", "hr"] and version == "0003"
+    if engine.dialect.name == "postgresql":  # the type lost its new values
+        with pytest.raises(sa.exc.DataError), engine.begin() as connection:
+            connection.execute(sa.insert(USERS_0003), [{**user, "username": "late", "role": "HR"}])
+
+    migrate(engine)  # and up again to the newest
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    assert differences == []

@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from wfm.cli import bench, data, demo, forecast, roster, serve, staff, swap
+from wfm.cli import bench, data, demo, forecast, leave, roster, serve, staff, swap
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError
 
@@ -23,6 +23,7 @@ app.add_typer(forecast.app, name="forecast")
 app.add_typer(staff.app, name="staff")
 app.add_typer(bench.app, name="bench")
 app.add_typer(roster.app, name="roster")
+app.add_typer(leave.app, name="leave")
 app.add_typer(demo.app, name="demo")
 app.add_typer(swap.app, name="swap")
 app.add_typer(serve.serve_app, name="serve")
