@@ -8,6 +8,7 @@ reference data bump it) and the team's leave as stored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -25,15 +26,25 @@ from wfm.domain import PlanningHorizon, RosterCell, Site
 
 if TYPE_CHECKING:
     from solver.problem import RosterProblem
+    from solver.swaps import ServiceLevels
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Judging:
     site: Site
     problem: RosterProblem
     cells: tuple[RosterCell, ...]
     plan: pd.DataFrame | None = None
     """The staffing plan the version was solved for (its ``volume`` projects service level)."""
+
+    @functools.cached_property
+    def service(self) -> ServiceLevels | None:
+        """The roster's projected service level per queue and interval (built on first use, kept)."""
+        if self.plan is None or "volume" not in self.plan.columns:
+            return None
+        from solver.swaps import service_levels
+
+        return service_levels(self.problem, self.site, self.cells, self.plan)
 
 
 class JudgingCache:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -137,47 +137,73 @@ def _cover_change(
     )
 
 
-def with_service(
-    cover: Sequence[IntervalChange], site: Site, volume: pd.DataFrame, volume_column: str = "volume"
-) -> tuple[IntervalChange, ...]:
-    """``cover`` with each interval's projected service level before and after (the staffing module's
-    projection of the agents on the queue against the interval's forecast volume)."""
+ServiceLevels = Mapping[tuple[str, datetime], float | None]
+"""Projected service level per (queue, interval start)."""
+
+
+def _project(
+    rows: Sequence[tuple[str, datetime, int]], site: Site, volume: pd.DataFrame, volume_column: str
+) -> dict[tuple[str, datetime], float | None]:
+    """Service level of ``(queue, start, agents)`` rows against the volume (chat and phone queues; the
+    projection wants evenly spaced intervals, so the volume is cut from the first row to the last)."""
     from wfm.staffing import project_service
 
-    chat_or_phone = [c for c in cover if site.queue(c.queue).channel is not Channel.EMAIL]
-    if not chat_or_phone:
-        return tuple(cover)
-    # the projection wants evenly spaced intervals: from the first to the last changed one
-    queues = {c.queue for c in chat_or_phone}
-    first = pd.Timestamp(min(c.start for c in chat_or_phone))
-    last = pd.Timestamp(max(c.start for c in chat_or_phone))
+    rows = [r for r in rows if site.queue(r[0]).channel is not Channel.EMAIL]
+    if not rows:
+        return {}
+    queues = {r[0] for r in rows}
+    first, last = pd.Timestamp(min(r[1] for r in rows)), pd.Timestamp(max(r[1] for r in rows))
     starts = pd.to_datetime(volume["interval_start"])
     keep = volume["queue"].astype(str).isin(queues) & (starts >= first) & (starts <= last)
     forecast = volume[keep].assign(interval_start=starts[keep])
     if forecast.empty:
-        return tuple(cover)
-    levels = {}
-    for side in ("before", "after"):
-        rostered = pd.DataFrame(
-            {
-                "queue": [c.queue for c in chat_or_phone],
-                "interval_start": [pd.Timestamp(c.start) for c in chat_or_phone],
-                "agents": [int(getattr(c, side) + 1e-9) for c in chat_or_phone],
-            }
-        )
-        projected = project_service(rostered, forecast, site, volume_column=volume_column)
-        levels[side] = {
-            (str(q), pd.Timestamp(t).to_pydatetime()): float(level) if math.isfinite(level) else None
-            for q, t, level in zip(
-                projected["queue"], projected["interval_start"], projected["service_level"], strict=True
-            )
+        return {}
+    rostered = pd.DataFrame(
+        {
+            "queue": [r[0] for r in rows],
+            "interval_start": [pd.Timestamp(r[1]) for r in rows],
+            "agents": [r[2] for r in rows],
         }
-    return tuple(
-        replace(
-            c,
-            service_before=levels["before"].get((c.queue, c.start)),
-            service_after=levels["after"].get((c.queue, c.start)),
+    )
+    projected = project_service(rostered, forecast, site, volume_column=volume_column)
+    return {
+        (str(q), pd.Timestamp(t).to_pydatetime()): float(level) if math.isfinite(level) else None
+        for q, t, level in zip(
+            projected["queue"], projected["interval_start"], projected["service_level"], strict=True
         )
+    }
+
+
+def service_levels(
+    problem: RosterProblem,
+    site: Site,
+    cells: Sequence[RosterCell],
+    volume: pd.DataFrame,
+    volume_column: str = "volume",
+) -> ServiceLevels:
+    """A roster's projected service level per queue and interval (to judge many changes against)."""
+    rows = [(c.queue, c.start, int(c.covered / c.length + 1e-9)) for c in interval_cover(problem, cells)]
+    return _project(rows, site, volume, volume_column)
+
+
+def with_service(
+    cover: Sequence[IntervalChange],
+    site: Site,
+    volume: pd.DataFrame,
+    volume_column: str = "volume",
+    *,
+    before: ServiceLevels | None = None,
+) -> tuple[IntervalChange, ...]:
+    """``cover`` with each interval's projected service level before and after (the staffing module's
+    projection of the agents on the queue against the interval's forecast volume); ``before``, the
+    roster's own levels when already known (:func:`service_levels`), spares one projection."""
+    after = _project([(c.queue, c.start, int(c.after + 1e-9)) for c in cover], site, volume, volume_column)
+    if before is None:
+        before = _project(
+            [(c.queue, c.start, int(c.before + 1e-9)) for c in cover], site, volume, volume_column
+        )
+    return tuple(
+        replace(c, service_before=before.get((c.queue, c.start)), service_after=after.get((c.queue, c.start)))
         for c in cover
     )
 

@@ -140,7 +140,10 @@ def _judge(
     )
     if check.tier is Tier.WARNING and judging.plan is not None and "volume" in judging.plan.columns:
         shorter = [c for c in check.cover if c.shorter]  # what the manager weighs
-        projected = {(c.queue, c.start): c for c in with_service(shorter, judging.site, judging.plan)}
+        projected = {
+            (c.queue, c.start): c
+            for c in with_service(shorter, judging.site, judging.plan, before=judging.service)
+        }
         check = replace(check, cover=tuple(projected.get((c.queue, c.start), c) for c in check.cover))
     return version, judging, check
 
