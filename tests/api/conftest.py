@@ -32,6 +32,22 @@ def _admin_url() -> str:
     return POSTGRES_URL
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _light_password_hashing() -> Iterator[None]:
+    """Argon2 still, with the lightest parameters: the production cost (about 0.2 s a hash, on purpose)
+    would spend a minute of the suite signing test users in. Servers the tests start as processes keep
+    the production parameters."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    import api.auth
+
+    production = api.auth._hasher
+    api.auth._hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    yield
+    api.auth._hasher = production
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session (dropped at the end)."""
@@ -133,3 +149,15 @@ def api(database_url: str) -> Iterator[Api]:
 @pytest.fixture(scope="module")
 def module_api(module_database_url: str) -> Iterator[Api]:
     yield from running_api(module_database_url)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked ``slow_on_sqlite`` runs on PostgreSQL in CI, and on SQLite only with ``-m slow``."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_sqlite = callspec is not None and "sqlite" in (
+            callspec.params.get("module_database_url"),
+            callspec.params.get("database_url"),
+        )
+        if on_sqlite and item.get_closest_marker("slow_on_sqlite") is not None:
+            item.add_marker(pytest.mark.slow)

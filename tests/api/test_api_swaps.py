@@ -308,6 +308,7 @@ def served(published: tuple[Api, int, int]) -> Iterator[str]:
     thread.join(timeout=30)
 
 
+@pytest.mark.slow_on_sqlite  # the issue asks it of PostgreSQL; SQLite's run is in -m slow
 def test_fifty_concurrent_approvals_never_double_book_and_lose_nothing(
     published: tuple[Api, int, int], served: str
 ) -> None:
