@@ -21,11 +21,11 @@ from sqlmodel import Session
 
 from api.mapping import frame_of, leave_of, roster_of, team_weights
 from api.store import load_site, team_leave
-from api.tables import RequirementRow, RosterVersion, Team
-from wfm.domain import PlanningHorizon, RosterCell, Site
+from api.tables import LeaveRow, RequirementRow, RosterVersion, Team
+from wfm.domain import LeaveRequest, PlanningHorizon, Requirement, RosterCell, Site
 
 if TYPE_CHECKING:
-    from solver.problem import RosterProblem
+    from solver.problem import RosterProblem, SoftWeights
     from solver.swaps import ServiceLevels
 
 
@@ -53,9 +53,11 @@ class JudgingCache:
         self._kept: OrderedDict[tuple[object, ...], Judging] = OrderedDict()
         self._lock = threading.Lock()
 
-    def key(self, session: Session, version: RosterVersion, team: Team) -> tuple[object, ...]:
+    def key(
+        self, session: Session, version: RosterVersion, team: Team, leave: list[LeaveRow] | None = None
+    ) -> tuple[object, ...]:
         """What ``version``'s judging was built from."""
-        leave = team_leave(session, team.id or 0)
+        leave = leave if leave is not None else team_leave(session, team.id or 0)
         stamp = hashlib.sha256(
             json.dumps([(row.id, row.body) for row in leave], sort_keys=True, default=str).encode()
         ).hexdigest()
@@ -63,13 +65,14 @@ class JudgingCache:
 
     def judging(self, session: Session, version: RosterVersion, team: Team) -> Judging:
         """The problem and cells of ``version`` as the rules judge them today."""
-        key = self.key(session, version, team)
+        leave = team_leave(session, team.id or 0)
+        key = self.key(session, version, team, leave)
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None:
                 self._kept.move_to_end(key)
                 return kept
-        made = _build(session, version, team, [leave_of(row) for row in team_leave(session, team.id or 0)])
+        made = _build(session, version, team, leave)
         self.remember(key, made)
         return made
 
@@ -82,14 +85,25 @@ class JudgingCache:
                 self._kept.popitem(last=False)
 
 
-def _build(session: Session, version: RosterVersion, team: Team, leave: list[object]) -> Judging:
-    from wfm.pipeline import roster_problem
+def team_inputs(
+    session: Session, team: Team, requirement: RequirementRow | None, leave_rows: list[LeaveRow] | None = None
+) -> tuple[Site, pd.DataFrame | None, Requirement | None, list[LeaveRequest], SoftWeights]:
+    """What a roster of ``team`` is solved and judged against: the site, the staffing plan and its
+    requirement (when there is one), the team's leave and its soft weights in force."""
     from wfm.staffing import requirement_from_plan
 
     site = load_site(session, team)
-    requirement = session.get(RequirementRow, version.requirement_id) if version.requirement_id else None
     plan = frame_of(requirement.data) if requirement is not None else None
     needed = requirement_from_plan(plan) if plan is not None else None
+    rows = leave_rows if leave_rows is not None else team_leave(session, team.id or 0)
+    return site, plan, needed, [leave_of(row) for row in rows], team_weights(team)
+
+
+def _build(session: Session, version: RosterVersion, team: Team, leave_rows: list[LeaveRow]) -> Judging:
+    from wfm.pipeline import roster_problem
+
+    requirement = session.get(RequirementRow, version.requirement_id) if version.requirement_id else None
+    site, plan, needed, leave, weights = team_inputs(session, team, requirement, leave_rows)
     horizon = PlanningHorizon(start=version.start, days=version.days)
-    problem = roster_problem(site, horizon, needed, leave=leave, weights=team_weights(team))  # type: ignore[arg-type]
+    problem = roster_problem(site, horizon, needed, leave=leave, weights=weights)
     return Judging(site=site, problem=problem, cells=roster_of(version).cells, plan=plan)

@@ -33,20 +33,18 @@ from api.deps import (
 from api.errors import RuleConflict
 from api.fast_reads import may_read
 from api.jobs import JobControl, Save, new_job, plain
+from api.judging import team_inputs
 from api.mapping import (
     body,
     cells_body,
-    frame_of,
     job_public,
-    leave_of,
     roster_detail,
     roster_of,
     roster_public,
-    team_weights,
 )
 from api.routes.forecasts import requirement_row
 from api.schemas import ERRORS
-from api.store import actor_of, add_roster_version, load_site, record, team_leave, team_pins
+from api.store import actor_of, add_roster_version, load_site, record, team_pins
 from api.tables import RequirementRow, Role, RosterState, RosterVersion, Team, User
 from wfm.domain import CellKind, LeaveRequest, LeaveStatus, PlanningHorizon, Roster, RosterCell, Site
 from wfm.domain.parsing import problems_from
@@ -63,15 +61,9 @@ KPI_PARTS = ("summary", "queues", "agents", "fairness", "coverage", "service")
 def _inputs(
     session: Session, team_id: PathId, requirement: RequirementRow | None, horizon: PlanningHorizon
 ) -> tuple[Site, Any, Any, list[Any], SoftWeights]:
-    from wfm.staffing import requirement_from_plan
-
     team = session.get(Team, team_id)
     assert team is not None
-    site = load_site(session, team)
-    plan = frame_of(requirement.data) if requirement is not None else None
-    needed = requirement_from_plan(plan) if plan is not None else None
-    leave = [leave_of(row) for row in team_leave(session, team_id)]
-    return site, plan, needed, leave, team_weights(team)
+    return team_inputs(session, team, requirement)
 
 
 def _judged(
