@@ -59,6 +59,9 @@ class NeighbourhoodPlan:
     max_size: float = 0.8
     grow: float = 1.15
     shrink: float = 0.85
+    start_agent_days: int | None = None
+    """If set, a neighbourhood starts at no more than this many agent-days, however large the roster:
+    on a 300-agent week a quarter is 525 agent-days, whose sub-model rarely improves within a step."""
 
     def __post_init__(self) -> None:
         if not 0 < self.first_phase_share <= 1:
@@ -401,7 +404,12 @@ def improve(
     neighbourhood solved to optimality within the step time and shrinks after one that was not.
     """
     rng = random.Random(settings.seed)
-    sizes = dict.fromkeys(KINDS, plan.size)
+    start, least = plan.size, plan.min_size
+    if plan.start_agent_days is not None:
+        total = max(1, len(ctx.problem.agents) * len(ctx.problem.days))
+        start = min(plan.size, plan.start_agent_days / total)
+        least = min(plan.min_size, start)
+    sizes = dict.fromkeys(KINDS, start)
     models = SubModels(ctx)
     steps = improved = 0
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
@@ -431,7 +439,7 @@ def improve(
                 if code == cp_model.OPTIMAL:
                     sizes[kind] = min(plan.max_size, sizes[kind] * plan.grow)
                 else:
-                    sizes[kind] = max(plan.min_size, sizes[kind] * plan.shrink)
+                    sizes[kind] = max(least, sizes[kind] * plan.shrink)
                 if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                     continue
                 value = round(solver.objective_value)

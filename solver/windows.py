@@ -24,6 +24,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
@@ -32,6 +33,9 @@ from solver.problem import AgentTerms, RosterProblem, WeekLimits, week_starts
 from solver.rules.contract import weekends
 from solver.solve import RosterResult, SolveSettings, _extract, parameters_for, post_rules
 from wfm.domain import Agent, CellKind, PlanningHorizon, Roster, RosterCell
+
+if TYPE_CHECKING:
+    from solver.search import NeighbourhoodPlan
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +234,17 @@ WINDOW_FLOOR = 2.0
 build one and find a roster keeping its hard rules (which takes less) on the same machine."""
 
 
+NEIGHBOURHOOD_AGENT_DAYS = 250
+"""Agent-days a neighbourhood of the mending and polishing searches starts with (see
+:attr:`solver.search.NeighbourhoodPlan.start_agent_days`)."""
+
+
+def _plan() -> NeighbourhoodPlan:
+    from solver.search import NeighbourhoodPlan
+
+    return NeighbourhoodPlan(start_agent_days=NEIGHBOURHOOD_AGENT_DAYS)
+
+
 def should_split(problem: RosterProblem) -> bool:
     """Whether :func:`solve_by_weeks` suits the problem better than one whole-horizon model."""
     return (
@@ -320,7 +335,7 @@ def _solve_week(
     less than ``setup_s`` (about what building the week's model and setting up the search take) is
     left. The ends are ``time.perf_counter()`` values.
     """
-    from solver.search import NeighbourhoodPlan, improve, incumbent_of, roster_of
+    from solver.search import improve, incumbent_of, roster_of
 
     workers = max(1, settings.workers - 1)
     bound = -math.inf
@@ -350,7 +365,7 @@ def _solve_week(
         return roster, False, "a roster keeping the hard rules"
     start = incumbent.objective
     mending = replace(settings, workers=workers)
-    incumbent = improve(ctx, incumbent, bound, week_end, mending, NeighbourhoodPlan())
+    incumbent = improve(ctx, incumbent, bound, week_end, mending, _plan())
     how = f"a roster keeping the hard rules, mended {start} -> {incumbent.objective}"
     return roster_of(ctx, incumbent), False, how
 
@@ -374,7 +389,7 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
     problem is, and that solve says why); the bounds' search is stopped first, not waited for, and the
     result's ``solve_seconds`` counts from the start of this call.
     """
-    from solver.search import NeighbourhoodPlan, improve, incumbent_of, roster_of
+    from solver.search import improve, incumbent_of, roster_of
     from solver.solve import judge, solve_whole
 
     started = time.perf_counter()
@@ -430,7 +445,7 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
     incumbent = incumbent_of(ctx, roster, min(10.0, left_s)) if left_s > setup_s else None
     if incumbent is not None:
         incumbent = improve(
-            ctx, incumbent, bound if bound is not None else -math.inf, deadline, settings, NeighbourhoodPlan()
+            ctx, incumbent, bound if bound is not None else -math.inf, deadline, settings, _plan()
         )
         roster = roster_of(ctx, incumbent)
     return judge(problem, roster, bound, False, time.perf_counter() - started)
