@@ -152,9 +152,11 @@ def _baseline(
     time_limit: float,
     threads: int,
     need_roster: bool = True,
+    scenarios: Sequence[Scenario] = (),
 ) -> _Base:
     """The baseline: site, horizon, forecast, leave and current roster (read, or solved once when
-    ``need_roster``)."""
+    ``need_roster``). ``scenarios`` are checked against it first, so bad overrides are refused before
+    any solving."""
     from wfm.cli.roster import load_leave
     from wfm.domain import Site
     from wfm.pipeline import horizon_of
@@ -198,6 +200,10 @@ def _baseline(
     )
     queue_names = {q.code: q.name for q in centre_site.queues}
     targets = {q.code: q.service_target.share for q in centre_site.queues}
+    if scenarios:
+        from wfm.scenarios.apply import check_scenarios
+
+        check_scenarios(baseline, scenarios)
     if roster is not None:
         from solver.report import read_roster_csv
 
@@ -400,10 +406,8 @@ def run(
         seed=seed,
         time_limit=time_limit,
         threads=threads,
+        scenarios=chosen,
     )
-    from wfm.scenarios.apply import check_scenarios
-
-    check_scenarios(base.baseline, chosen)
     results = run_scenarios(base.baseline, chosen, modes=modes, settings=settings)
     written = _write_outputs(out_dir, results) if out_dir is not None else []
     if as_json:
@@ -459,7 +463,6 @@ def compare(
     requirement against coverage and service level per interval for every scenario (HTML with inline
     charts, opens offline; PNG with --png-dir)."""
     from wfm.scenarios import load_scenario_files, run_scenarios
-    from wfm.scenarios.apply import check_scenarios
     from wfm.scenarios.compare import (
         chart_pngs,
         comparison_table,
@@ -486,8 +489,8 @@ def compare(
         seed=seed,
         time_limit=time_limit,
         threads=threads,
+        scenarios=scenarios,
     )
-    check_scenarios(base.baseline, scenarios)
     started = time.perf_counter()
     results = run_scenarios(base.baseline, scenarios, modes=modes, settings=settings)
     typer.echo(f"{len(results)} runs in {time.perf_counter() - started:.1f} s", err=True)
@@ -653,7 +656,7 @@ def sweep(
         seed=seed,
         time_limit=time_limit,
         threads=cores,
-        need_roster=mode == "evaluate",
+        need_roster=False,
     )
     axes: list[SweepAxis] = []
     if multipliers:
@@ -664,6 +667,14 @@ def sweep(
     if shrinkages:
         axes.append(shrinkage_axis(shrinkages))
     points = grid(axes, base=base_scenario)
+    from wfm.scenarios.apply import check_scenarios
+
+    check_scenarios(base.baseline, [point.scenario for point in points])
+    if mode == "evaluate" and base.baseline.roster is None:
+        from wfm.scenarios.run import with_roster
+
+        current, note = _solve_baseline(base.baseline, time_limit=time_limit, threads=cores, seed=seed)
+        base = _Base(with_roster(base.baseline, current), base.queue_names, base.targets, [*base.notes, note])
     typer.echo(
         f"{len(points)} scenarios ({mode}), {chosen_workers} processes x {solver_threads} solver threads",
         err=True,

@@ -56,7 +56,7 @@ class ScenarioSettings:
 
     ``subsolvers`` are CP-SAT's first full subsolvers (:attr:`solver.SolveSettings.subsolvers`). The
     default, ``max_lp``, is measured: on the sample week with the Double 11 peak, 10 s gave rosters
-    0.2% above CP-SAT's bound with one thread or two, against 7-10% for CP-SAT's own list on two
+    0.2% above CP-SAT's bound with one thread or two, against 8-11% for CP-SAT's own list on two
     threads and no improvement at all on its first roster with one thread (what each process of a
     parallel sweep gets). It needs a few seconds for its LP: at 5 s it is not always better.
     """

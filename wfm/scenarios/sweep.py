@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -180,12 +180,15 @@ def run_sweep(
     workers: int | None = None,
     solver_threads: int | None = None,
     progress: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> SweepResult:
     """Run every point of the grid; one row per point, in the grid's order.
 
     ``workers`` processes (default: the machine's cores; 1 runs in this process); each solve gets
     ``solver_threads`` CP-SAT threads (default ``max(1, cores // workers)``). Every scenario is checked
-    against the baseline first, so a bad override is refused before anything runs.
+    against the baseline first, so a bad override is refused before anything runs. ``progress`` shows a
+    bar on standard error; ``on_progress(done, total)`` is called as each scenario finishes (a
+    background job reports its progress with it).
     """
     settings = settings or ScenarioSettings()
     cores = os.cpu_count() or 1
@@ -201,11 +204,20 @@ def run_sweep(
     started = time.perf_counter()
     outcomes: list[tuple[ScenarioResult | None, str]] = [(None, "not run")] * len(points)
     bar = _progress(len(points), progress)
+    done = 0
+
+    def finished() -> None:
+        nonlocal done
+        done += 1
+        bar.update(1)
+        if on_progress is not None:
+            on_progress(done, len(points))
+
     try:
         if workers == 1:
             for index, point in enumerate(points):
                 outcomes[index] = _run_one(baseline, point.scenario, mode.value, settings)
-                bar.update(1)
+                finished()
         else:
             # spawn: a fresh interpreter per worker, never a fork of a process that ran CP-SAT threads
             context = multiprocessing.get_context("spawn")
@@ -216,7 +228,7 @@ def run_sweep(
                 }
                 for future in as_completed(futures):
                     outcomes[futures[future]] = future.result()
-                    bar.update(1)
+                    finished()
     finally:
         bar.close()
     seconds = time.perf_counter() - started

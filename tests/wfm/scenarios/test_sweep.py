@@ -49,8 +49,17 @@ def test_bad_grids_are_refused() -> None:
 
 def test_parallel_processes_give_the_same_table_as_one_process(centre: Centre) -> None:
     points = grid([volume_axis([1, 2, 3]), shrinkage_axis([0.3, 0.4])])
+    seen: list[tuple[int, int]] = []
     one = run_sweep(centre.baseline(), points, mode="evaluate", workers=1, progress=False)
-    two = run_sweep(centre.baseline(), points, mode="evaluate", workers=2, progress=False)
+    two = run_sweep(
+        centre.baseline(),
+        points,
+        mode="evaluate",
+        workers=2,
+        progress=False,
+        on_progress=lambda *n: seen.append(n),
+    )
+    assert seen == [(n, 6) for n in range(1, 7)]
     assert two.workers == 2 and two.solver_threads == 1
     assert list(two.table["label"]) == [f"{p.scenario.name} (current roster)" for p in points]
     numbers = [
