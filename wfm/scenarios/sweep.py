@@ -16,18 +16,20 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 import pandas as pd
+from pydantic import ValidationError
 
+from wfm.domain.parsing import problems_from
 from wfm.errors import InputError, Problem
 from wfm.scenarios.apply import Baseline, check_scenarios
 from wfm.scenarios.compare import comparison_table
-from wfm.scenarios.overrides import AddedAgents, Scenario, StaffingChange, TeamChange, VolumeChange
+from wfm.scenarios.overrides import Scenario
 from wfm.scenarios.run import ScenarioMode, ScenarioResult, ScenarioSettings, run_scenario
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,17 @@ class SweepResult:
 # --- axes and the grid --------------------------------------------------------------------------
 
 
+def _level(axis: str, label: str, **overrides: Any) -> tuple[str, Scenario]:
+    """One level: a scenario named by the axis and label; bad values are refused naming the axis."""
+    try:
+        return label, Scenario.model_validate({"name": f"{axis} {label}", **overrides})
+    except ValidationError as error:
+        raise InputError(
+            f"sweep axis '{axis}' refused",
+            [Problem(f"{label}: {p.field}: {p.message}", field=axis) for p in problems_from(error)],
+        ) from None
+
+
 def volume_axis(
     multipliers: Sequence[float],
     *,
@@ -79,18 +92,15 @@ def volume_axis(
     name: str = "volume",
 ) -> SweepAxis:
     """Volume multipliers on some queues, days and hours (``x1`` changes nothing)."""
-    levels = []
-    for multiplier in multipliers:
-        change = VolumeChange(
-            multiplier=multiplier,
-            queues=tuple(queues),
-            days=days,
-            first_day=first_day,
-            last_day=last_day,
-            hours=hours,
+    change = {"queues": tuple(queues), "days": days, "first_day": first_day, "last_day": last_day}
+    levels = [
+        _level(
+            name,
+            f"x{multiplier:g}",
+            volume=() if multiplier == 1 else ({"multiplier": multiplier, "hours": hours, **change},),
         )
-        volume = () if multiplier == 1 else (change,)
-        levels.append((f"x{multiplier:g}", Scenario(name=f"{name} x{multiplier:g}", volume=volume)))
+        for multiplier in multipliers
+    ]
     return SweepAxis(name, tuple(levels))
 
 
@@ -107,25 +117,15 @@ def added_agents_axis(
     for count in counts:
         if count < 0:
             raise InputError("sweep refused", [Problem(f"{count}: a count is 0 or more", field=name)])
-        team = (
-            TeamChange()
-            if count == 0
-            else TeamChange(
-                add=(AddedAgents(count=count, skills=tuple(skills), temporary=temporary, **contract),)
-            )
-        )
-        levels.append((f"+{count}", Scenario(name=f"{name} +{count}", team=team)))
+        added = {"count": count, "skills": tuple(skills), "temporary": temporary, **contract}
+        levels.append(_level(name, f"+{count}", team={"add": [added] if count else []}))
     return SweepAxis(name, tuple(levels))
 
 
 def shrinkage_axis(values: Sequence[float], *, name: str = "shrinkage") -> SweepAxis:
     """The staffing policy's shrinkage."""
     return SweepAxis(
-        name,
-        tuple(
-            (f"{value:.0%}", Scenario(name=f"{name} {value:.0%}", staffing=StaffingChange(shrinkage=value)))
-            for value in values
-        ),
+        name, tuple(_level(name, f"{value:.0%}", staffing={"shrinkage": value}) for value in values)
     )
 
 
@@ -180,12 +180,15 @@ def run_sweep(
     workers: int | None = None,
     solver_threads: int | None = None,
     progress: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> SweepResult:
     """Run every point of the grid; one row per point, in the grid's order.
 
     ``workers`` processes (default: the machine's cores; 1 runs in this process); each solve gets
     ``solver_threads`` CP-SAT threads (default ``max(1, cores // workers)``). Every scenario is checked
-    against the baseline first, so a bad override is refused before anything runs.
+    against the baseline first, so a bad override is refused before anything runs. ``progress`` shows a
+    bar on standard error; ``on_progress(done, total)`` is called as each scenario finishes (a
+    background job reports its progress with it).
     """
     settings = settings or ScenarioSettings()
     cores = os.cpu_count() or 1
@@ -201,11 +204,20 @@ def run_sweep(
     started = time.perf_counter()
     outcomes: list[tuple[ScenarioResult | None, str]] = [(None, "not run")] * len(points)
     bar = _progress(len(points), progress)
+    done = 0
+
+    def finished() -> None:
+        nonlocal done
+        done += 1
+        bar.update(1)
+        if on_progress is not None:
+            on_progress(done, len(points))
+
     try:
         if workers == 1:
             for index, point in enumerate(points):
                 outcomes[index] = _run_one(baseline, point.scenario, mode.value, settings)
-                bar.update(1)
+                finished()
         else:
             # spawn: a fresh interpreter per worker, never a fork of a process that ran CP-SAT threads
             context = multiprocessing.get_context("spawn")
@@ -216,7 +228,7 @@ def run_sweep(
                 }
                 for future in as_completed(futures):
                     outcomes[futures[future]] = future.result()
-                    bar.update(1)
+                    finished()
     finally:
         bar.close()
     seconds = time.perf_counter() - started
