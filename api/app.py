@@ -18,7 +18,20 @@ from api.errors import RuleConflict
 from api.fast_reads import PublishedRosterReads
 from api.jobs import JobRunner, ThreadJobRunner, mark_interrupted
 from api.judging import JudgingCache
-from api.routes import audit, auth, forecasts, history, jobs, leave, rosters, rule_sets, swaps, teams, users
+from api.routes import (
+    audit,
+    auth,
+    forecasts,
+    history,
+    jobs,
+    leave,
+    rosters,
+    rule_sets,
+    scenarios,
+    swaps,
+    teams,
+    users,
+)
 from api.settings import Settings
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError, Problem
@@ -27,7 +40,20 @@ logger = logging.getLogger(__name__)
 
 ROUTERS = tuple(
     module.router
-    for module in (auth, users, teams, leave, rule_sets, history, forecasts, rosters, swaps, jobs, audit)
+    for module in (
+        auth,
+        users,
+        teams,
+        leave,
+        rule_sets,
+        history,
+        forecasts,
+        rosters,
+        swaps,
+        scenarios,
+        jobs,
+        audit,
+    )
 )
 """Every router the app serves, mounted without a prefix (the role tests walk them route by route)."""
 

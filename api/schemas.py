@@ -8,7 +8,7 @@ writes in ``site.json``. Tables never go over the wire; ``api.mapping`` builds t
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -558,3 +558,65 @@ class NoticePublic(WireModel):
     leave_id: int | None = None
     created_at: datetime
     read_at: datetime | None
+
+
+class ScenarioCreate(WireModel):
+    """A what-if on a team's baseline: the requirement (forecast volume and staffing) it starts from,
+    the roster it evaluates (optional: without one only re-solving is possible), and the overrides,
+    written as in a scenario file (`volume`, `queues`, `staffing`, `team`, `shifts`, `rules`)."""
+
+    requirement_id: int = Field(
+        ge=1, description="The baseline's staffing plan (its volume is the forecast)."
+    )
+    roster_id: int | None = Field(
+        default=None, ge=1, description="The baseline roster to evaluate; none: re-solving only."
+    )
+    scenario: dict[str, Any] = Field(
+        description="`name`, `description` and the overrides, as one scenario of a scenario file; "
+        "`based_on` names a stored scenario of the team whose overrides this one starts from."
+    )
+
+
+class ScenarioRunCreate(WireModel):
+    mode: Literal["evaluate", "resolve"] = Field(
+        default="resolve",
+        description="evaluate: the baseline roster against the changed demand; resolve: a new roster.",
+    )
+    time_limit_s: float | None = Field(
+        default=None, gt=0, le=600, description="The server's default when absent."
+    )
+    seed: int = Field(default=0, ge=0)
+
+
+class ScenarioRunPublic(WireModel):
+    id: int
+    scenario_id: int
+    team_id: int
+    mode: str
+    label: str
+    status: str
+    start: date
+    days: int
+    has_roster: bool
+    summary: dict[str, Any]
+    created_at: datetime
+
+
+class ScenarioRunDetail(ScenarioRunPublic):
+    result: dict[str, Any] = Field(
+        description="Summary, per-queue KPIs, notes, rule violations, soft costs"
+        " and (unless left out) the per-interval figures."
+    )
+
+
+class ScenarioPublic(WireModel):
+    id: int
+    team_id: int
+    name: str
+    description: str
+    overrides: list[str] = Field(description="What the scenario changes, in words.")
+    definition: dict[str, Any]
+    requirement_id: int
+    roster_id: int | None
+    created_at: datetime
+    runs: list[ScenarioRunPublic] = []

@@ -319,3 +319,40 @@ class Notice(SQLModel, table=True):
     leave_id: int | None = Field(default=None, foreign_key="leave.id")
     created_at: datetime = Field(default_factory=now)
     read_at: datetime | None = None
+
+
+class ScenarioRow(SQLModel, table=True):
+    """A manager's what-if: overrides to a team's planning inputs, on a baseline requirement (and, for
+    evaluating it, a baseline roster). Never changed after it is made; runs keep a copy of it."""
+
+    __tablename__ = "scenarios"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    name: str = Field(max_length=80)
+    definition: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    requirement_id: int = Field(foreign_key="requirements.id")
+    roster_id: int | None = Field(default=None, foreign_key="roster_versions.id")
+    created_by: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=now)
+
+
+class ScenarioRunRow(SQLModel, table=True):
+    """One run of a scenario in one mode: its KPIs, and the roster it gave (promotable to a draft)."""
+
+    __tablename__ = "scenario_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenarios.id", index=True)
+    team_id: int = Field(foreign_key="teams.id", index=True)
+    mode: str = Field(max_length=20)
+    status: str = Field(max_length=60)
+    definition: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    settings: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    result: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    cells: list[dict[str, Any]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    start: date
+    days: int
+    created_by: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=now)

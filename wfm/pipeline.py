@@ -149,16 +149,20 @@ def solve_roster(
     seed: int = 0,
     stop: threading.Event | None = None,
     from_previous: bool = False,
+    subsolvers: tuple[str, ...] = (),
 ) -> RosterRun:
     """Solve a roster problem and measure the roster; setting ``stop`` ends the search early.
 
     ``from_previous``: a re-solve, starting from ``problem.previous`` and changing only what it must
-    (:func:`solver.resolve.resolve`) instead of searching afresh.
+    (:func:`solver.resolve.resolve`) instead of searching afresh. ``subsolvers``: CP-SAT's full
+    subsolvers to run first (:attr:`solver.SolveSettings.subsolvers`; empty keeps CP-SAT's list).
     """
     from solver import SolveSettings, solve
     from solver.resolve import resolve
 
-    settings = SolveSettings(time_limit_s=time_limit_s, workers=workers, seed=seed, stop=stop)
+    settings = SolveSettings(
+        time_limit_s=time_limit_s, workers=workers, seed=seed, stop=stop, subsolvers=subsolvers
+    )
     result = resolve(problem, settings) if from_previous else solve(problem, settings)
     kpis = None
     if result.roster is not None:

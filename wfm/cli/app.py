@@ -7,7 +7,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
-from wfm.cli import bench, data, demo, forecast, leave, roster, serve, staff, swap
+from wfm.cli import bench, data, demo, forecast, leave, roster, scenario, serve, staff, swap
 from wfm.domain.parsing import problems_from
 from wfm.errors import InputError
 
@@ -26,6 +26,7 @@ app.add_typer(roster.app, name="roster")
 app.add_typer(leave.app, name="leave")
 app.add_typer(demo.app, name="demo")
 app.add_typer(swap.app, name="swap")
+app.add_typer(scenario.app, name="scenario")
 app.add_typer(serve.serve_app, name="serve")
 app.add_typer(serve.admin_app, name="admin")
 
