@@ -119,10 +119,7 @@ def run_notebook(
 def _describe_failure(path: Path, notebook: nbformat.NotebookNode, error: Exception, timeout: int) -> str:
     index, cell = _failed_cell(notebook)
     where = f"{path.name}: cell {index + 1} of {len(notebook.cells)}" if cell else path.name
-    if isinstance(error, CellTimeoutError):
-        what = f"ran longer than {timeout} s"
-    else:
-        what = "raised"
+    what = f"ran longer than {timeout} s" if isinstance(error, CellTimeoutError) else "raised"
     lines = [f"{where} {what}"]
     if cell is not None:
         lines += ["--- cell source ---", cell.source, "--- error ---"]
