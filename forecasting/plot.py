@@ -13,22 +13,21 @@ if TYPE_CHECKING:
     from wfm.history import ContactHistory
 
 
-def _pyplot() -> Any:
-    import matplotlib
+def _figure(panels: int) -> tuple[Any, Any]:
+    """A figure with one panel per row, drawn without pyplot: no backend is chosen or switched, so a
+    notebook's inline plots keep working after a picture is written to a file."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    figure = Figure(figsize=(12, 2.8 * panels))
+    return figure, figure.subplots(panels, 1, squeeze=False)
 
 
 def plot_forecast(
     result: ForecastResult, history: ContactHistory, path: Path, *, weeks_shown: int = 2
 ) -> Path:
     """One panel per queue: the last ``weeks_shown`` weeks of history, then the forecast and its band."""
-    plt = _pyplot()
     queues = list(dict.fromkeys(result.frame["queue"]))
-    figure, axes = plt.subplots(len(queues), 1, figsize=(12, 2.8 * len(queues)), squeeze=False)
+    figure, axes = _figure(len(queues))
     since = result.start - pd.Timedelta(weeks=weeks_shown)
     past = history.frame[
         (history.frame["interval_start"] >= since) & (history.frame["interval_start"] < result.start)
@@ -58,15 +57,14 @@ def plot_forecast(
         axis.set_ylabel("contacts")
         axis.legend(loc="upper left", fontsize=8)
     figure.tight_layout()
-    return _save(figure, path, plt)
+    return _save(figure, path)
 
 
 def plot_backtest(result: BacktestResult, path: Path) -> Path:
     """One panel per queue: actual vs each queue's best model over every backtest origin."""
-    plt = _pyplot()
     frame = result.forecasts
     queues = list(dict.fromkeys(frame["queue"]))
-    figure, axes = plt.subplots(len(queues), 1, figsize=(12, 2.8 * len(queues)), squeeze=False)
+    figure, axes = _figure(len(queues))
     for axis, queue in zip(axes[:, 0], queues, strict=True):
         best = result.best_model(queue)
         part = frame[(frame["queue"] == queue) & (frame["model"] == best)].sort_values("interval_start")
@@ -80,13 +78,12 @@ def plot_backtest(result: BacktestResult, path: Path) -> Path:
         axis.set_title(queue, loc="left", fontsize=10)
         axis.legend(loc="upper left", fontsize=8)
     figure.tight_layout()
-    return _save(figure, path, plt)
+    return _save(figure, path)
 
 
-def _save(figure: object, path: Path, plt: object) -> Path:
+def _save(figure: Any, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.partial.png")
-    figure.savefig(temporary, dpi=110)  # type: ignore[attr-defined]
-    plt.close(figure)  # type: ignore[attr-defined]
+    figure.savefig(temporary, dpi=110)
     temporary.replace(path)
     return path

@@ -18,8 +18,8 @@ from api.db import alembic_config, make_engine, migrate
 from api.schemas import Weights
 
 
-def test_migrating_an_empty_database_gives_the_tables_schema(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_migrating_an_empty_database_gives_the_tables_schema(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     migrate(engine)
     migrate(engine)  # running it again is harmless
     with engine.connect() as connection:
@@ -62,8 +62,10 @@ def _team_0001(name: str) -> dict[str, Any]:
     }
 
 
-def test_0002_gives_existing_teams_the_default_weights_and_downgrades_cleanly(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_0002_gives_existing_teams_the_default_weights_and_downgrades_cleanly(
+    empty_database_url: str,
+) -> None:
+    engine = make_engine(empty_database_url)
     config = alembic_config(engine)
     command.upgrade(config, "0001")
     with engine.begin() as connection:
@@ -99,8 +101,8 @@ def test_0002_gives_existing_teams_the_default_weights_and_downgrades_cleanly(da
     assert differences == []
 
 
-def test_a_migration_failing_half_way_leaves_the_database_as_it_was(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_a_migration_failing_half_way_leaves_the_database_as_it_was(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     config = alembic_config(engine)
     command.upgrade(config, "0001")
     with engine.begin() as connection:
@@ -130,8 +132,8 @@ USERS_0003 = sa.table(
 )
 
 
-def test_0004_adds_the_hr_and_general_manager_roles_and_downgrades_cleanly(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_0004_adds_the_hr_and_general_manager_roles_and_downgrades_cleanly(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     config = alembic_config(engine)
     command.upgrade(config, "0003")
     at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -15,7 +15,8 @@ from sqlmodel import Session
 from api.store import next_roster_number
 from api.tables import Role, RosterVersion
 from tests.api.conftest import Api, add_user
-from wfm.sample_centre import load_sample_centre, load_sample_plan
+from tests.conftest import sample_centre
+from wfm.sample_centre import load_sample_plan
 
 START = load_sample_plan()[1].start
 
@@ -23,7 +24,7 @@ START = load_sample_plan()[1].start
 @functools.cache
 def history_csv(weeks: int = 10) -> bytes:
     """The last ``weeks`` weeks of the sample centre's history, as a tidy CSV."""
-    frame = load_sample_centre().history.frame
+    frame = sample_centre().history.frame
     first_day = frame["interval_start"].max().normalize() - pd.Timedelta(weeks=weeks) + pd.Timedelta(days=1)
     recent = frame[frame["interval_start"] >= first_day]
     buffer = io.StringIO()

@@ -280,6 +280,40 @@ def test_a_passing_swap_approves_on_its_own_where_the_team_allows_it(published: 
         )
 
 
+def test_a_trade_that_leaves_a_queue_short_is_a_warning_showing_cover_and_service_by_interval(
+    published: tuple[Api, int, int],
+) -> None:
+    api, team, _ = published
+    cells = _cells(_head(api, team))
+    day = (START + timedelta(days=2)).isoformat()
+    working = sorted((a, c) for (a, d), c in cells.items() if d == day and c["kind"] == "shift")
+    warning = None
+    for index, (a, cell_a) in enumerate(working):
+        for b, cell_b in working[index + 1 :]:
+            if cell_a["queue"] == cell_b["queue"] or cell_a["shift"] == cell_b["shift"]:
+                continue
+            body = {"kind": "trade", "requester": a, "partner": b, "day": day}
+            check = api.client.post(
+                f"/teams/{team}/swaps/check", json=body, headers=api.as_(Role.SCHEDULER)
+            ).json()
+            assert "tier" in check, check
+            if check["tier"] == "warning":
+                warning = check
+                break
+        if warning is not None:
+            break
+    assert warning is not None, "a trade across queues leaves some interval short"
+    shorter = [c for c in warning["cover"] if c["shorter"]]
+    assert shorter and all(c["after"] < c["before"] and c["after"] < c["required"] for c in shorter)
+    assert len(warning["reasons"]) == len(shorter)
+    projected = [c for c in shorter if c["service_before"] is not None]
+    assert projected, "chat and phone intervals carry the projected service level"
+    assert all(c["service_after"] <= c["service_before"] for c in projected)
+    # one agent fewer never raises service; it may leave it equal (shrinkage rounds both to the same
+    # agents available, or the interval was already at zero)
+    assert all(0 <= c["service_after"] <= c["service_before"] <= 1 for c in projected)
+
+
 # --- concurrent approvals on a running server ----------------------------------------------------------
 
 
@@ -396,37 +430,3 @@ def _partner_tokens(api: Api, team: int, codes: list[str]) -> dict[str, dict[str
             token = issue_token(user, secret=api.settings.secret_key, minutes=60)
             tokens[code] = {"Authorization": f"Bearer {token}"}
     return tokens
-
-
-def test_a_trade_that_leaves_a_queue_short_is_a_warning_showing_cover_and_service_by_interval(
-    published: tuple[Api, int, int],
-) -> None:
-    api, team, _ = published
-    cells = _cells(_head(api, team))
-    day = (START + timedelta(days=2)).isoformat()
-    working = sorted((a, c) for (a, d), c in cells.items() if d == day and c["kind"] == "shift")
-    warning = None
-    for index, (a, cell_a) in enumerate(working):
-        for b, cell_b in working[index + 1 :]:
-            if cell_a["queue"] == cell_b["queue"] or cell_a["shift"] == cell_b["shift"]:
-                continue
-            body = {"kind": "trade", "requester": a, "partner": b, "day": day}
-            check = api.client.post(
-                f"/teams/{team}/swaps/check", json=body, headers=api.as_(Role.SCHEDULER)
-            ).json()
-            assert "tier" in check, check
-            if check["tier"] == "warning":
-                warning = check
-                break
-        if warning is not None:
-            break
-    assert warning is not None, "a trade across queues leaves some interval short"
-    shorter = [c for c in warning["cover"] if c["shorter"]]
-    assert shorter and all(c["after"] < c["before"] and c["after"] < c["required"] for c in shorter)
-    assert len(warning["reasons"]) == len(shorter)
-    projected = [c for c in shorter if c["service_before"] is not None]
-    assert projected, "chat and phone intervals carry the projected service level"
-    assert all(c["service_after"] <= c["service_before"] for c in projected)
-    # one agent fewer never raises service; it may leave it equal (shrinkage rounds both to the same
-    # agents available, or the interval was already at zero)
-    assert all(0 <= c["service_after"] <= c["service_before"] <= 1 for c in projected)

@@ -6,7 +6,7 @@ import json
 
 from api.tables import Role
 from tests.api.conftest import Api
-from wfm.sample_centre import load_sample_centre
+from tests.conftest import sample_centre
 
 
 def _sample(api: Api, name: str = "North") -> int:
@@ -18,14 +18,14 @@ def _sample(api: Api, name: str = "North") -> int:
 def test_a_team_from_the_sample_centre_holds_its_whole_site(api: Api) -> None:
     team = _sample(api)
     site = api.client.get(f"/teams/{team}/site", headers=api.as_(Role.SCHEDULER)).json()["site"]
-    sample = json.loads(load_sample_centre().site.model_dump_json())
+    sample = json.loads(sample_centre().site.model_dump_json())
     assert site == {**sample, "name": "North"}
     leave = api.client.get(f"/teams/{team}/leave", headers=api.as_(Role.SCHEDULER)).json()
-    assert len(leave) == len(load_sample_centre().leave_requests)
+    assert len(leave) == len(sample_centre().leave_requests)
 
 
 def test_a_team_from_a_site_document_and_a_duplicate_name_is_409(api: Api) -> None:
-    site = json.loads(load_sample_centre().site.model_dump_json())
+    site = json.loads(sample_centre().site.model_dump_json())
     site["name"] = "East"
     assert api.client.post("/teams", json=site, headers=api.as_(Role.SCHEDULER)).status_code == 201
     again = api.client.post("/teams", json=site, headers=api.as_(Role.SCHEDULER))
@@ -33,7 +33,7 @@ def test_a_team_from_a_site_document_and_a_duplicate_name_is_409(api: Api) -> No
 
 
 def test_a_bad_site_is_422_naming_the_field(api: Api) -> None:
-    site = json.loads(load_sample_centre().site.model_dump_json())
+    site = json.loads(sample_centre().site.model_dump_json())
     site["interval_minutes"] = 45
     response = api.client.post("/teams", json=site, headers=api.as_(Role.SCHEDULER))
     assert response.status_code == 422

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from forecasting import QueueSeries, split_queues
+from tests.conftest import sample_centre
 from wfm.history import ContactHistory
-from wfm.sample_centre import load_sample_centre
 
 
 @pytest.fixture(scope="session")
 def sample_history() -> ContactHistory:
-    return load_sample_centre().history
+    return sample_centre().history
 
 
 @pytest.fixture(scope="session")

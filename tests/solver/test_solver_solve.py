@@ -26,6 +26,7 @@ from solver import (
 )
 from solver.problem import WeekLimits
 from solver.rules import HARD_RULES, rule
+from tests.conftest import sample_centre
 from wfm.domain import (
     Agent,
     BreakWindow,
@@ -93,10 +94,9 @@ def test_setting_stop_ends_the_search_early_and_keeps_the_roster_found() -> None
 
     from solver import problem_from_site, solve
     from wfm.domain import PlanningHorizon
-    from wfm.sample_centre import load_sample_centre
     from wfm.staffing import requirement_from_plan, staff_forecast
 
-    centre = load_sample_centre()
+    centre = sample_centre()
     horizon = PlanningHorizon(start=centre.horizon.start - pd.Timedelta(days=7), days=7)
     frame = centre.history.frame
     start = pd.Timestamp(horizon.start)

@@ -21,6 +21,7 @@ from solver.windows import (
     solve_by_weeks,
     week_windows,
 )
+from tests.conftest import sample_centre
 from wfm.domain import LeaveType, RosterRules
 
 HARD = {unit.name for unit in HARD_RULES}
@@ -155,10 +156,9 @@ def test_sample_centre_fortnight_is_solved_week_by_week_with_a_proven_bound(monk
     import solver.windows as windows
     from solver import problem_from_site, solve
     from wfm.domain import PlanningHorizon
-    from wfm.sample_centre import load_sample_centre
     from wfm.staffing import requirement_from_plan, staff_forecast
 
-    centre = load_sample_centre()
+    centre = sample_centre()
     horizon = PlanningHorizon(start=centre.horizon.start - pd.Timedelta(days=14), days=14)
     frame = centre.history.frame
     start = pd.Timestamp(horizon.start)

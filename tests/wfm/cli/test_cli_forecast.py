@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import sample_centre
 from wfm.cli import main
 from wfm.history import write_history
-from wfm.sample_centre import load_sample_centre
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -23,7 +23,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 @pytest.fixture(scope="module")
 def email_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Ten weeks of the sample centre's e-mail queue, as a tidy file."""
-    history = load_sample_centre().history
+    history = sample_centre().history
     frame = history.frame
     keep = (frame["queue"] == "email") & (frame["interval_start"] >= "2025-09-15")
     path = tmp_path_factory.mktemp("history") / "email.csv"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import sample_centre
 from wfm.cli import main
-from wfm.sample_centre import load_sample_centre
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -19,7 +19,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def forecast_file(tmp_path: Path) -> Path:
-    frame = load_sample_centre().history.frame
+    frame = sample_centre().history.frame
     day = frame[(frame["interval_start"] >= "2025-09-01") & (frame["interval_start"] < "2025-09-02")]
     path = tmp_path / "forecast.csv"
     pd.DataFrame(
@@ -51,7 +51,7 @@ def test_site_file_and_overrides(
     capsys: pytest.CaptureFixture[str], forecast_file: Path, tmp_path: Path
 ) -> None:
     site = tmp_path / "site.json"
-    load_sample_centre().site.save(site)
+    sample_centre().site.save(site)
     low, high = tmp_path / "low.csv", tmp_path / "high.csv"
     assert (
         run(

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import sample_centre
 from wfm.domain import Requirement, Site, StaffingPolicy
 from wfm.errors import InputError
-from wfm.sample_centre import load_sample_centre
 from wfm.staffing import (
     agents_required,
     backlog_required,
@@ -87,13 +87,13 @@ def test_no_e_mail_needs_nobody() -> None:
 
 @pytest.fixture(scope="module")
 def site() -> Site:
-    return load_sample_centre().site
+    return sample_centre().site
 
 
 @pytest.fixture(scope="module")
 def forecast() -> pd.DataFrame:
     """A week of the sample history's actual volume, shaped as a forecast."""
-    frame = load_sample_centre().history.frame
+    frame = sample_centre().history.frame
     week = frame[(frame["interval_start"] >= "2025-09-01") & (frame["interval_start"] < "2025-09-08")]
     return pd.DataFrame(
         {
