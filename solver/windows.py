@@ -262,7 +262,9 @@ def _model(problem: RosterProblem) -> ModelContext:
 
 
 def _window_solver(settings: SolveSettings, time_limit_s: float, workers: int) -> cp_model.CpSolver:
-    solver = parameters_for(replace(settings, time_limit_s=max(0.1, time_limit_s), workers=workers))
+    solver = parameters_for(
+        replace(settings, time_limit_s=max(0.1, time_limit_s), workers=workers, lp_dives=False)
+    )
     solver.parameters.log_search_progress = False
     return solver
 

@@ -72,6 +72,7 @@ NON_DEFAULT: dict[str, Any] = {
     "log_search": True,
     "subsolvers": ("max_lp",),
     "linearization_level": 2,
+    "lp_dives": True,
 }
 
 
@@ -143,8 +144,11 @@ def test_solve_uses_the_settings_it_is_given(kit: Any, monkeypatch: pytest.Monke
     monkeypatch.setattr(solve_module, "parameters_for", spy)
     mine = SolveSettings(time_limit_s=2.5, workers=1, seed=11)
     solve(kit.problem(), mine)
-    # phase one (any feasible roster, as a hint) and phase two (optimise) both run on these settings
-    assert seen == [mine, mine]
+    # phase one (any roster keeping the hard rules) and phase two (optimise) both run on these settings,
+    # phase one without LP dives (it needs no objective), phase two with them only for a centre's roster
+    assert [replace(s, lp_dives=None) for s in seen] == [mine, mine]
+    assert seen[0].lp_dives is False
+    assert seen[1].lp_dives is (kit.problem().interval_cover is not None)
 
 
 # --- what a result carries ------------------------------------------------------------------------------
