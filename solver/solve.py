@@ -211,6 +211,12 @@ LP_DIVES = ("default_lp", "max_lp")
 """The full subsolvers a centre's week is searched with when the settings name none (see :func:`lp_dives`)."""
 
 
+LP_DIVE_AGENT_DAYS = 2500
+"""Up to this many agent-days a centre's roster is searched by LP dives when the settings leave it open.
+Beyond, a dive does not end in useful time: 300 agents over 4 weeks (8,400) in 60 s stayed 85.6% above
+its bound with dives, 66.7% with CP-SAT's own list (such a horizon is solved week by week anyway)."""
+
+
 def lp_dives(solver: cp_model.CpSolver, workers: int) -> None:
     """Search a centre's roster (coverage per queue and interval) by LP-guided dives.
 
@@ -252,7 +258,10 @@ def solve_whole(problem: RosterProblem, settings: SolveSettings) -> RosterResult
     phase_one = _feasible_first(ctx, settings)
     ctx.model.minimize(sum((term.weight * term.expr for term in terms), 0))
     if settings.lp_dives is None:
-        settings = replace(settings, lp_dives=problem.interval_cover is not None)
+        size = len(problem.agents) * problem.horizon.days
+        settings = replace(
+            settings, lp_dives=problem.interval_cover is not None and size <= LP_DIVE_AGENT_DAYS
+        )
     solver = parameters_for(settings)
     solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit_s - (time.perf_counter() - started))
     with stoppable(solver, settings):

@@ -148,7 +148,7 @@ def test_solve_uses_the_settings_it_is_given(kit: Any, monkeypatch: pytest.Monke
     # phase one without LP dives (it needs no objective), phase two with them only for a centre's roster
     assert [replace(s, lp_dives=None) for s in seen] == [mine, mine]
     assert seen[0].lp_dives is False
-    assert seen[1].lp_dives is (kit.problem().interval_cover is not None)
+    assert seen[1].lp_dives is (kit.problem().interval_cover is not None)  # (a small problem)
 
 
 # --- what a result carries ------------------------------------------------------------------------------
