@@ -54,17 +54,18 @@ class ScenarioSettings:
     temporary agent (an agency's rate, higher: 55 CNY by default). ``fte_hours_per_week`` is one
     full-time equivalent (labour law's 40 h).
 
-    ``subsolvers`` are CP-SAT's first full subsolvers (:attr:`solver.SolveSettings.subsolvers`). The
-    default, ``max_lp``, is measured: on the sample week with the Double 11 peak, 10 s gave rosters
-    0.2% above CP-SAT's bound with one thread or two, against 8-11% for CP-SAT's own list on two
-    threads and no improvement at all on its first roster with one thread (what each process of a
-    parallel sweep gets). It needs a few seconds for its LP: at 5 s it is not always better.
+    ``subsolvers`` are CP-SAT's first full subsolvers (:attr:`solver.SolveSettings.subsolvers`). Empty
+    (the default) leaves the choice to the solver, which searches a centre's week by LP-guided dives
+    (:func:`solver.solve.lp_dives`: two side by side on two workers, ``max_lp`` alone on one, what
+    each process of a parallel sweep gets). Measured on the sample week: ``max_lp`` alone with two
+    workers ranged 1.1-27% above the bound at 10 s; CP-SAT's own list on one worker never improved on
+    its first roster of the Double 11 week. The dives need a few seconds for their LP: give 10 s.
     """
 
     time_limit_s: float = 10.0
     solver_workers: int = 2
     seed: int = 0
-    subsolvers: tuple[str, ...] = ("max_lp",)
+    subsolvers: tuple[str, ...] = ()
     hourly_cost: float = 40.0
     temporary_hourly_cost: float = 55.0
     fte_hours_per_week: float = 40.0
