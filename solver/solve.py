@@ -217,6 +217,12 @@ Beyond, a dive does not end in useful time: 300 agents over 4 weeks (8,400) in 6
 its bound with dives, 66.7% with CP-SAT's own list (such a horizon is solved week by week anyway)."""
 
 
+LP_DIVE_MIN_S = 10.0
+"""Below this time limit a centre's roster is searched with CP-SAT's own list: the dives end after
+4.5-8.6 s on the sample week, and a dive that has not ended has no roster to show (a 3 s solve kept
+its first roster, 70% above the bound), where CP-SAT's neighbourhoods improve it from the start."""
+
+
 def lp_dives(solver: cp_model.CpSolver, workers: int) -> None:
     """Search a centre's roster (coverage per queue and interval) by LP-guided dives.
 
@@ -260,7 +266,10 @@ def solve_whole(problem: RosterProblem, settings: SolveSettings) -> RosterResult
     if settings.lp_dives is None:
         size = len(problem.agents) * problem.horizon.days
         settings = replace(
-            settings, lp_dives=problem.interval_cover is not None and size <= LP_DIVE_AGENT_DAYS
+            settings,
+            lp_dives=problem.interval_cover is not None
+            and size <= LP_DIVE_AGENT_DAYS
+            and settings.time_limit_s >= LP_DIVE_MIN_S,
         )
     solver = parameters_for(settings)
     solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit_s - (time.perf_counter() - started))
