@@ -223,6 +223,21 @@ LP_DIVE_MIN_S = 10.0
 its first roster, 70% above the bound), where CP-SAT's neighbourhoods improve it from the start."""
 
 
+def search_choice(problem: RosterProblem, settings: SolveSettings) -> SolveSettings:
+    """``settings`` with ``lp_dives`` decided where they leave it open (``None``): dives for a centre's
+    roster (coverage per queue and interval) of at most :data:`LP_DIVE_AGENT_DAYS`, given at least
+    :data:`LP_DIVE_MIN_S`; CP-SAT's own list otherwise."""
+    if settings.lp_dives is not None:
+        return settings
+    size = len(problem.agents) * problem.horizon.days
+    dives = (
+        problem.interval_cover is not None
+        and size <= LP_DIVE_AGENT_DAYS
+        and settings.time_limit_s >= LP_DIVE_MIN_S
+    )
+    return replace(settings, lp_dives=dives)
+
+
 def lp_dives(solver: cp_model.CpSolver, workers: int) -> None:
     """Search a centre's roster (coverage per queue and interval) by LP-guided dives.
 
@@ -263,15 +278,7 @@ def solve_whole(problem: RosterProblem, settings: SolveSettings) -> RosterResult
     terms = post_rules(ctx)
     phase_one = _feasible_first(ctx, settings)
     ctx.model.minimize(sum((term.weight * term.expr for term in terms), 0))
-    if settings.lp_dives is None:
-        size = len(problem.agents) * problem.horizon.days
-        settings = replace(
-            settings,
-            lp_dives=problem.interval_cover is not None
-            and size <= LP_DIVE_AGENT_DAYS
-            and settings.time_limit_s >= LP_DIVE_MIN_S,
-        )
-    solver = parameters_for(settings)
+    solver = parameters_for(search_choice(problem, settings))
     solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit_s - (time.perf_counter() - started))
     with stoppable(solver, settings):
         code = solver.solve(ctx.model)

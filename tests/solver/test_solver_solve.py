@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from dataclasses import fields, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -84,6 +85,23 @@ def test_every_setting_changes_the_solver_parameters(name: str) -> None:
     default = SolveSettings()
     changed = replace(default, **{name: NON_DEFAULT[name]})
     assert str(parameters_for(changed).parameters) != str(parameters_for(default).parameters)
+
+
+def test_lp_dives_are_chosen_for_a_centres_week_given_the_time_and_left_alone_when_set(
+    kit: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    choose = solve_module.search_choice
+    monday = datetime.combine(kit.day(0), datetime.min.time())
+    centre = kit.problem(interval_cover=kit.requirement([("hotline", monday + timedelta(hours=9), 1)]))
+    plain = kit.problem()
+    enough = SolveSettings(time_limit_s=solve_module.LP_DIVE_MIN_S)
+    assert choose(centre, enough).lp_dives is True
+    assert list(parameters_for(choose(centre, enough)).parameters.subsolvers) == ["default_lp", "max_lp"]
+    assert choose(centre, replace(enough, time_limit_s=solve_module.LP_DIVE_MIN_S - 0.5)).lp_dives is False
+    assert choose(plain, enough).lp_dives is False  # shift cover (Curtois): CP-SAT's own list
+    assert choose(centre, replace(enough, lp_dives=False)).lp_dives is False  # set: kept
+    monkeypatch.setattr(solve_module, "LP_DIVE_AGENT_DAYS", len(centre.agents) * centre.horizon.days - 1)
+    assert choose(centre, enough).lp_dives is False  # too large for a dive
 
 
 def test_setting_stop_ends_the_search_early_and_keeps_the_roster_found() -> None:
