@@ -63,6 +63,21 @@ def requirement(api: Api, team: int) -> int:
     return int(made.json()["id"])
 
 
+def published_week(api: Api, name: str) -> tuple[int, int, int]:
+    """A new sample team with its week solved (3 s) and published: (team, requirement, roster)."""
+    headers = api.as_(Role.SCHEDULER)
+    team = int(api.client.post("/teams/sample", json={"name": name}, headers=headers).json()["id"])
+    needed = requirement(api, team)
+    started = api.client.post(
+        f"/teams/{team}/rosters/solve", json={"requirement_id": needed, "time_limit_s": 3}, headers=headers
+    )
+    job = wait(api.client, started.json()["id"], headers)
+    assert job["state"] == "succeeded", job
+    roster = int(job["result"]["roster_id"])
+    assert api.client.post(f"/rosters/{roster}/publish", headers=headers).status_code == 200
+    return team, needed, roster
+
+
 @pytest.fixture(scope="module")
 def prepared(module_api: Api) -> tuple[Api, int, int]:
     """A sample team with one solved draft roster, once per database: (api, team id, roster id)."""

@@ -11,7 +11,7 @@ import pytest
 
 from api.tables import Role
 from tests.api.conftest import Api, running_api
-from tests.api.test_api_rosters import requirement, wait
+from tests.api.test_api_rosters import published_week, wait
 from wfm.scenarios import KPIS
 
 
@@ -19,18 +19,7 @@ from wfm.scenarios import KPIS
 def baseline(module_database_url: str) -> Iterator[tuple[Api, int, int, int]]:
     """A sample team's solved and published week: (api, team, requirement, published roster)."""
     for api in running_api(module_database_url):
-        headers = api.as_(Role.SCHEDULER)
-        team = api.client.post("/teams/sample", json={"name": "What-ifs"}, headers=headers).json()["id"]
-        needed = requirement(api, team)
-        started = api.client.post(
-            f"/teams/{team}/rosters/solve",
-            json={"requirement_id": needed, "time_limit_s": 3},
-            headers=headers,
-        )
-        job = wait(api.client, started.json()["id"], headers)
-        assert job["state"] == "succeeded", job
-        roster = int(job["result"]["roster_id"])
-        assert api.client.post(f"/rosters/{roster}/publish", headers=headers).status_code == 200
+        team, needed, roster = published_week(api, "What-ifs")
         yield api, team, needed, roster
 
 

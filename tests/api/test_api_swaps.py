@@ -14,7 +14,7 @@ import pytest
 
 from api.tables import Role
 from tests.api.conftest import Api, add_user, running_api
-from tests.api.test_api_rosters import START, requirement, wait
+from tests.api.test_api_rosters import START, published_week
 from tests.api.test_api_served_flow import _free_port
 
 TODAY = START - timedelta(days=1)
@@ -24,18 +24,7 @@ TODAY = START - timedelta(days=1)
 def published(module_database_url: str) -> Iterator[tuple[Api, int, int]]:
     """A sample team's solved and published week, with 'today' the day before it: (api, team, roster)."""
     for api in running_api(module_database_url, today=TODAY):
-        headers = api.as_(Role.SCHEDULER)
-        team = api.client.post("/teams/sample", json={"name": "Swaps"}, headers=headers).json()["id"]
-        needed = requirement(api, team)
-        started = api.client.post(
-            f"/teams/{team}/rosters/solve",
-            json={"requirement_id": needed, "time_limit_s": 3},
-            headers=headers,
-        )
-        job = wait(api.client, started.json()["id"], headers)
-        assert job["state"] == "succeeded", job
-        roster = int(job["result"]["roster_id"])
-        assert api.client.post(f"/rosters/{roster}/publish", headers=headers).status_code == 200
+        team, _needed, roster = published_week(api, "Swaps")
         assert api.client.put(
             f"/teams/{team}/swap-policy",
             json={"lead_days": 1, "auto_approve": False},
