@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -31,7 +30,15 @@ from ortools.sat.python import cp_model
 from solver.context import ModelContext, allowed_shifts, build_context
 from solver.problem import AgentTerms, RosterProblem, WeekLimits, week_starts
 from solver.rules.contract import weekends
-from solver.solve import RosterResult, SolveSettings, _extract, parameters_for, post_rules
+from solver.solve import (
+    RosterResult,
+    SolveSettings,
+    _extract,
+    lp_dives,
+    parameters_for,
+    post_rules,
+    stoppable,
+)
 from wfm.domain import Agent, CellKind, PlanningHorizon, Roster, RosterCell
 
 if TYPE_CHECKING:
@@ -219,8 +226,10 @@ def rolling_window(
 SPLIT_AGENT_DAYS = 1500
 """Horizons of two or more weeks with at least this many agent-days are solved week by week."""
 
-WINDOW_SHARE = 0.75
-"""Share of the time limit for the week-by-week solves; the rest polishes the whole roster."""
+BOUND_SHARE = 0.2
+"""Share of the time limit kept for the weeks' bounds after the weeks are planned (a 300-agent
+week's bound settles in about 2.6 s on two workers; 60 s over 4 weeks keeps 3 s each). The weeks'
+solves get the rest; any time they leave polishes the whole roster."""
 
 WINDOW_GAP = 0.003
 """A week's solve stops once its roster is this close to its own bound."""
@@ -269,50 +278,25 @@ def _window_solver(settings: SolveSettings, time_limit_s: float, workers: int) -
     return solver
 
 
-class _Bounds:
-    """Proven lower bounds of the weeks' relaxations, computed beside the rolling solves."""
-
-    def __init__(self, problem: RosterProblem, windows: list[tuple[date, ...]], budget_s: float) -> None:
-        self.problem, self.windows, self.budget_s = problem, windows, budget_s
-        self.values: list[float] = []
-        self.infeasible = False
-        self._stopped = False
-        self._solver: cp_model.CpSolver | None = None
-        self._lock = threading.Lock()
-
-    def run(self, settings: SolveSettings) -> None:
-        for window in self.windows:
-            model = _model(relaxed_window(self.problem, window)).model
-            solver = _window_solver(settings, self.budget_s, 1)
-            with self._lock:
-                if self._stopped:
-                    return
-                self._solver = solver
-            code = solver.solve(model)
-            if code == cp_model.INFEASIBLE:
-                self.infeasible = True
-                return
-            if not math.isfinite(solver.best_objective_bound):
-                return
-            self.values.append(solver.best_objective_bound)
-
-    def stop(self, thread: threading.Thread | None, deadline: float | None = None) -> None:
-        """Wait for ``thread`` (running :meth:`run`) until ``deadline`` (``time.perf_counter()``; now if
-        ``None``), then stop its search. A search stopped early still proves its bound so far."""
-        if thread is None or thread.ident is None:  # not started
-            return
-        if deadline is not None:
-            thread.join(max(0.0, deadline - time.perf_counter()))
-        while thread.is_alive():
-            with self._lock:
-                self._stopped = True
-                if self._solver is not None:
-                    self._solver.stop_search()  # a no-op until its search starts: so asked again
-            thread.join(0.05)
-
-    @property
-    def total(self) -> float | None:
-        return sum(self.values) if len(self.values) == len(self.windows) else None
+def _relaxed_bound(
+    problem: RosterProblem, window: Sequence[date], settings: SolveSettings, time_s: float
+) -> float | None:
+    """A proven lower bound of the week's :func:`relaxed_window` (CP-SAT's own list, every worker, for
+    ``time_s``); ``-inf`` if the relaxation is infeasible (then so is the whole problem), ``None`` if
+    none was proven in time. On a 300-agent week CP-SAT's bound settles within about 2.6 s."""
+    started = time.perf_counter()
+    model = _model(relaxed_window(problem, window)).model
+    solver = _window_solver(settings, time_s - (time.perf_counter() - started), settings.workers)
+    lp_dives(solver, settings.workers)
+    with stoppable(solver, settings):
+        code = solver.solve(model)
+    logger.info(
+        "bound of the week of %s: %.0f (%s)", window[0], solver.best_objective_bound, solver.status_name(code)
+    )
+    if code == cp_model.INFEASIBLE:
+        return -math.inf
+    bound = solver.best_objective_bound
+    return bound if code != cp_model.MODEL_INVALID and math.isfinite(bound) else None
 
 
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -329,7 +313,9 @@ def _solve_week(
     """A rolling week's roster (``None`` if it has none in time or none at all), whether the week's own
     search found it, and how it was found.
 
-    The week is optimised (``max_lp``) until ``dive_end`` (``None``: not at all). No roster by then (a
+    The week is optimised by LP dives on every worker (:func:`solver.solve.lp_dives`) until
+    ``dive_end`` (``None``: not at all): a 300-agent week's first roster comes after about 9-10 s on
+    two workers, within about 1% of the week's bound. No roster by then (a
     slow or busy machine): any roster keeping the hard rules is searched for until ``last_end`` (without
     the objective that takes a fraction of the time), then mended by neighbourhood search over the week
     (:func:`solver.search.improve`) until ``week_end``: the first such roster costs several times the
@@ -339,13 +325,13 @@ def _solve_week(
     """
     from solver.search import improve, incumbent_of, roster_of
 
-    workers = max(1, settings.workers - 1)
     bound = -math.inf
     if dive_end is not None:
-        solver = _window_solver(settings, dive_end - time.perf_counter(), workers)
-        solver.parameters.subsolvers.append("max_lp")
+        solver = _window_solver(settings, dive_end - time.perf_counter(), settings.workers)
+        lp_dives(solver, settings.workers)
         solver.parameters.relative_gap_limit = max(settings.relative_gap, WINDOW_GAP)
-        code = solver.solve(ctx.model)
+        with stoppable(solver, settings):
+            code = solver.solve(ctx.model)
         if code in _FOUND:
             return _extract(ctx, solver), True, f"{solver.status_name(code)} {solver.objective_value:.0f}"
         if code != cp_model.UNKNOWN:  # infeasible (the weeks before it may be to blame) or invalid
@@ -366,8 +352,7 @@ def _solve_week(
     if incumbent is None:
         return roster, False, "a roster keeping the hard rules"
     start = incumbent.objective
-    mending = replace(settings, workers=workers)
-    incumbent = improve(ctx, incumbent, bound, week_end, mending, _plan())
+    incumbent = improve(ctx, incumbent, bound, week_end, settings, _plan())
     how = f"a roster keeping the hard rules, mended {start} -> {incumbent.objective}"
     return roster_of(ctx, incumbent), False, how
 
@@ -375,21 +360,22 @@ def _solve_week(
 def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterResult:
     """Solve a long horizon week by week, prove a bound from the weeks' relaxations, then polish.
 
-    1. Each calendar week is solved in turn as a :func:`rolling_window` (the weeks before it fixed),
-       with CP-SAT's LP-heavy ``max_lp`` subsolver, whose dive finds a near-optimal week quickly; at the
-       same time, on another worker, each week's :func:`relaxed_window` is solved for its lower bound.
-       Their sum bounds the whole problem. A week whose search finds no roster in its slice of the
-       time (a slow or busy machine) gets a roster keeping the hard rules instead, mended by
-       neighbourhood search over the week, in up to :data:`WINDOW_STRETCH` slices in all
-       (:func:`_solve_week`); the weeks after it go straight to that (the machine would not finish
-       their search either). Each week keeps time for the weeks after it (:data:`WINDOW_FLOOR`).
-    2. The weeks joined are the starting roster of a neighbourhood search over the whole horizon with
-       every rule (fairness across the horizon and the weeks' edges included).
+    1. Each calendar week is solved in turn as a :func:`rolling_window` (the weeks before it fixed) by
+       LP dives on every worker, which find a near-optimal week (:func:`_solve_week`). A week whose
+       dive finds no roster in its slice of the time (a slow or busy machine) gets a roster keeping
+       the hard rules instead, mended by neighbourhood search over the week, in up to
+       :data:`WINDOW_STRETCH` slices in all; the weeks after it go straight to that (the machine
+       would not finish their dives either). Each week keeps time for the weeks after it
+       (:data:`WINDOW_FLOOR`).
+    2. Each week's :func:`relaxed_window` is solved for its lower bound (:func:`_relaxed_bound`), in
+       the time kept for it (:data:`BOUND_SHARE`): their sum bounds the whole problem.
+    3. The weeks joined are the starting roster of a neighbourhood search over the whole horizon with
+       every rule (fairness across the horizon and the weeks' edges included), if time is left for it.
 
     Falls back to one whole-horizon solve (:func:`solver.solve.solve_whole`) with all the time left if a
     week has no roster even so or is infeasible, or a week's relaxation is infeasible (then the whole
-    problem is, and that solve says why); the bounds' search is stopped first, not waited for, and the
-    result's ``solve_seconds`` counts from the start of this call.
+    problem is, and that solve says why); the result's ``solve_seconds`` counts from the start of this
+    call.
     """
     from solver.search import improve, incumbent_of, roster_of
     from solver.solve import judge, solve_whole
@@ -397,33 +383,26 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
     started = time.perf_counter()
     deadline = started + settings.time_limit_s - min(1.0, 0.02 * settings.time_limit_s)  # judging time
     windows = week_windows(problem)
-    budget = settings.time_limit_s * WINDOW_SHARE / len(windows)
-    bounds = _Bounds(problem, windows, budget)
-    parallel = settings.workers >= 2
-    thread = threading.Thread(target=bounds.run, args=(settings,), daemon=True) if parallel else None
+    kept = BOUND_SHARE * settings.time_limit_s  # for the bounds, after the weeks
 
     def whole(reason: str) -> RosterResult:
-        bounds.stop(thread)
         left_s = deadline - time.perf_counter()
         logger.info("%s; solving the whole horizon in the %.1f s left", reason, left_s)
         result = solve_whole(problem, replace(settings, time_limit_s=max(0.1, left_s)))
         return replace(result, solve_seconds=time.perf_counter() - started)
 
     done: list[RosterCell] = []
-    dive = True  # until a week's search finds no roster in its slice: then the machine is too slow for them
-    build_s = finish_s = 0.0
+    dive = True  # until a week's dive finds no roster in its slice: then the machine is too slow for them
+    build_s = 0.0
     for index, window in enumerate(windows):
         building = time.perf_counter()
         ctx = _model(rolling_window(problem, window, done))
         now = time.perf_counter()
-        if index == 0:  # the machine's pace, measured before the bounds' thread shares it
-            build_s = now - building
-            finish_s = len(windows) * build_s  # to build the whole horizon's model for the polish
-            if thread is not None:
-                thread.start()
+        if index == 0:
+            build_s = now - building  # the machine's pace
         left = len(windows) - index
-        time_s = min(budget, (deadline - finish_s - now) * WINDOW_SHARE / left)
-        last_end = deadline - finish_s - (left - 1) * WINDOW_FLOOR * build_s  # the rest: the later weeks'
+        time_s = (deadline - kept - now) / left
+        last_end = deadline - kept - (left - 1) * WINDOW_FLOOR * build_s  # the rest: the later weeks'
         week_end = min(now + (WINDOW_STRETCH if dive else 1.0) * time_s, last_end - build_s)
         dive_end = min(now + time_s, week_end) if dive else None
         week, dive, how = _solve_week(ctx, settings, dive_end, week_end, last_end, build_s)
@@ -431,23 +410,21 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
             return whole(f"week of {window[0]}: {how}")
         done += week.cells
         logger.info("week of %s: %s (%.1f s)", window[0], how, time.perf_counter() - now)
-    if thread is not None:
-        bounds.stop(thread, deadline - finish_s)
-    else:
-        bounds.budget_s = max(0.1, (deadline - finish_s - time.perf_counter()) / (2 * len(windows)))
-        bounds.run(settings)
-    if bounds.infeasible:
-        return whole("a week's relaxation is infeasible")
+    bounds: list[float | None] = []
+    for index, window in enumerate(windows):
+        share = (deadline - time.perf_counter()) / (len(windows) - index)
+        bounds.append(_relaxed_bound(problem, window, settings, max(0.1, min(share, kept / len(windows)))))
+        if bounds[-1] == -math.inf:
+            return whole(f"the relaxation of the week of {window[0]} is infeasible")
+    bound = None if None in bounds else sum(b for b in bounds if b is not None)
     roster = Roster(horizon=problem.horizon, cells=tuple(done))
-    bound = bounds.total
-    building = time.perf_counter()
-    ctx = _model(problem)
-    setup_s = time.perf_counter() - building  # about what setting up the polish takes: none without it
     left_s = deadline - time.perf_counter()
-    incumbent = incumbent_of(ctx, roster, min(10.0, left_s)) if left_s > setup_s else None
-    if incumbent is not None:
-        incumbent = improve(
-            ctx, incumbent, bound if bound is not None else -math.inf, deadline, settings, _plan()
-        )
-        roster = roster_of(ctx, incumbent)
+    if left_s > 2 * len(windows) * build_s:  # building the whole horizon's model, and some search
+        ctx = _model(problem)
+        incumbent = incumbent_of(ctx, roster, min(10.0, deadline - time.perf_counter()))
+        if incumbent is not None:
+            incumbent = improve(
+                ctx, incumbent, bound if bound is not None else -math.inf, deadline, settings, _plan()
+            )
+            roster = roster_of(ctx, incumbent)
     return judge(problem, roster, bound, False, time.perf_counter() - started)

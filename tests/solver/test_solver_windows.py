@@ -205,11 +205,12 @@ def _busy_machine(monkeypatch: Any, *, no_roster_at_all: bool = False) -> None:
 
     from ortools.sat.python import cp_model
 
+    import solver.windows as windows
+
     real = cp_model.CpSolver.solve
 
     def busy(self: Any, model: Any, *args: Any) -> Any:
-        chosen = self.parameters.subsolvers
-        week_search = "max_lp" in chosen and "default_lp" not in chosen  # not the whole-horizon LP dives
+        week_search = self.parameters.relative_gap_limit == windows.WINDOW_GAP  # a week's dive alone
         if week_search or (no_roster_at_all and self.parameters.stop_after_first_solution):
             if week_search:
                 time.sleep(self.parameters.max_time_in_seconds)
