@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -238,6 +239,10 @@ WINDOW_STRETCH = 2.0
 """A week whose search finds no roster in its slice of the time (a slow or busy machine) may take up to
 this many slices in all, to find a roster keeping the hard rules and mend it (:func:`_solve_week`)."""
 
+DIVE_STRETCH = 1.5
+"""A week's dive that has no roster at the end of its slice goes on until its first one, up to this many
+slices (the weeks after it share what is left)."""
+
 WINDOW_FLOOR = 2.0
 """Time kept for each week still to come, in multiples of building the first week's model: enough to
 build one and find a roster keeping its hard rules (which takes less) on the same machine."""
@@ -302,9 +307,46 @@ def _relaxed_bound(
 _FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
+class _SliceEnd(cp_model.CpSolverSolutionCallback):
+    """Ends a week's dive at the end of its slice if it has a roster by then, else at its first roster."""
+
+    def __init__(self, solver: cp_model.CpSolver, slice_end: float) -> None:
+        super().__init__()
+        self.found = threading.Event()
+        self._solver, self._slice_end = solver, slice_end
+
+    def on_solution_callback(self) -> None:
+        self.found.set()
+        if time.perf_counter() >= self._slice_end:
+            self.stop_search()
+
+    def at_slice_end(self) -> None:
+        if self.found.is_set():
+            self._solver.stop_search()
+
+
+def _dive(
+    ctx: ModelContext, solver: cp_model.CpSolver, settings: SolveSettings, slice_end: float
+) -> cp_model.CpSolverStatus:
+    """Solve the week with ``solver`` (its time limit the latest end), stopping at ``slice_end`` if it
+    has a roster by then, else at its first roster: a dive a little late on a busy moment still gives
+    its near-optimal week, where stopping it would leave only a roster keeping the hard rules (on a
+    300-agent week, several times the cost)."""
+    ends = _SliceEnd(solver, slice_end)
+    timer = threading.Timer(max(0.0, slice_end - time.perf_counter()), ends.at_slice_end)
+    timer.daemon = True
+    timer.start()
+    try:
+        with stoppable(solver, settings):
+            return solver.solve(ctx.model, ends)
+    finally:
+        timer.cancel()
+
+
 def _solve_week(
     ctx: ModelContext,
     settings: SolveSettings,
+    slice_end: float,
     dive_end: float | None,
     week_end: float,
     last_end: float,
@@ -314,13 +356,14 @@ def _solve_week(
     search found it, and how it was found.
 
     The week is optimised by LP dives on every worker (:func:`solver.solve.lp_dives`) until
-    ``dive_end`` (``None``: not at all): a 300-agent week's first roster comes after about 9-10 s on
-    two workers, within about 1% of the week's bound. No roster by then (a
-    slow or busy machine): any roster keeping the hard rules is searched for until ``last_end`` (without
-    the objective that takes a fraction of the time), then mended by neighbourhood search over the week
-    (:func:`solver.search.improve`) until ``week_end``: the first such roster costs several times the
-    optimised week, the search takes most of the difference back in a few seconds. It is not mended if
-    less than ``setup_s`` (about what building the week's model and setting up the search take) is
+    ``slice_end``, or past it until its first roster but not past ``dive_end`` (``None``: no dive):
+    a 300-agent week's first roster comes after about 9-10 s on two workers, within about 1% of the
+    week's bound. No roster by then (a slow or busy machine): any roster keeping the hard rules is
+    searched for until ``last_end`` (without the objective that takes a fraction of the time), then
+    mended by neighbourhood search over the week (:func:`solver.search.improve`) until ``week_end``:
+    the first such roster costs several times the optimised week, the search takes most of the
+    difference back in a few seconds. It is not mended if less than ``setup_s`` (about what building
+    the week's model and setting up the search take) is
     left. The ends are ``time.perf_counter()`` values.
     """
     from solver.search import improve, incumbent_of, roster_of
@@ -330,8 +373,7 @@ def _solve_week(
         solver = _window_solver(settings, dive_end - time.perf_counter(), settings.workers)
         lp_dives(solver, settings.workers)
         solver.parameters.relative_gap_limit = max(settings.relative_gap, WINDOW_GAP)
-        with stoppable(solver, settings):
-            code = solver.solve(ctx.model)
+        code = _dive(ctx, solver, settings, slice_end)
         if code in _FOUND:
             return _extract(ctx, solver), True, f"{solver.status_name(code)} {solver.objective_value:.0f}"
         if code != cp_model.UNKNOWN:  # infeasible (the weeks before it may be to blame) or invalid
@@ -404,8 +446,9 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         time_s = (deadline - kept - now) / left
         last_end = deadline - kept - (left - 1) * WINDOW_FLOOR * build_s  # the rest: the later weeks'
         week_end = min(now + (WINDOW_STRETCH if dive else 1.0) * time_s, last_end - build_s)
-        dive_end = min(now + time_s, week_end) if dive else None
-        week, dive, how = _solve_week(ctx, settings, dive_end, week_end, last_end, build_s)
+        slice_end = min(now + time_s, week_end)
+        dive_end = min(now + DIVE_STRETCH * time_s, week_end) if dive else None
+        week, dive, how = _solve_week(ctx, settings, slice_end, dive_end, week_end, last_end, build_s)
         if week is None:
             return whole(f"week of {window[0]}: {how}")
         done += week.cells
