@@ -261,3 +261,62 @@ def test_a_week_with_no_roster_at_all_falls_back_to_the_whole_horizon_in_the_tim
     assert _hard(problem, result.roster.cells) == []
     assert elapsed - 0.2 <= result.solve_seconds <= elapsed
     assert elapsed < 3.0 + 1.0
+
+
+def _hard_to_prove(kit: Any) -> Any:
+    """A model whose first solution comes at once and whose optimum takes CP-SAT far longer to prove
+    (subset sum of 60 large weights as close as possible to a target), in a context of its own."""
+    import random
+
+    from ortools.sat.python import cp_model
+
+    from solver.context import build_context
+
+    ctx = build_context(kit.problem(days=1))
+    rng = random.Random(7)
+    weights = [rng.randrange(10**8, 10**9) for _ in range(60)]
+    take = [ctx.model.new_bool_var(f"take{i}") for i in range(60)]
+    miss = ctx.model.new_int_var(0, sum(weights), "miss")
+    target = sum(weights) // 3
+    ctx.model.add(sum(w * t for w, t in zip(weights, take, strict=True)) - target <= miss)
+    ctx.model.add(target - sum(w * t for w, t in zip(weights, take, strict=True)) <= miss)
+    ctx.model.minimize(miss)
+    assert isinstance(ctx.model, cp_model.CpModel)
+    return ctx
+
+
+def test_a_weeks_dive_with_a_roster_stops_at_its_slices_end_not_at_the_time_limit(kit: Any) -> None:
+    import time
+
+    from ortools.sat.python import cp_model
+
+    from solver.windows import _dive, _window_solver
+
+    ctx = _hard_to_prove(kit)
+    solver = _window_solver(SETTINGS, 30.0, 2)
+    started = time.perf_counter()
+    code = _dive(ctx, solver, SETTINGS, started + 0.5)
+    elapsed = time.perf_counter() - started
+    assert code == cp_model.FEASIBLE  # a roster, not proven optimal: the search was stopped
+    assert 0.4 <= elapsed < 2.0
+
+
+def test_a_weeks_dive_without_a_roster_at_its_slices_end_stops_at_its_first(kit: Any) -> None:
+    """Past the slice (its end already gone), the dive still runs to its first roster and keeps it,
+    rather than ending with nothing; it does not go on improving it."""
+    import time
+
+    from ortools.sat.python import cp_model
+
+    from solver.windows import _dive, _window_solver
+
+    ctx = _hard_to_prove(kit)
+    solver = _window_solver(SETTINGS, 30.0, 2)
+    started = time.perf_counter()
+    code = _dive(ctx, solver, SETTINGS, started - 1.0)
+    assert code == cp_model.FEASIBLE
+    assert time.perf_counter() - started < 2.0
+    first = solver.objective_value
+    again = _window_solver(SETTINGS, 3.0, 2)
+    again.solve(ctx.model)
+    assert again.objective_value < first  # there was better to find: it stopped at the first
