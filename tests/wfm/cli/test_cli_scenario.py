@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from solver.report import read_roster_csv, write_roster_csv
-from tests.wfm.scenarios.conftest import HORIZON, Centre, small_forecast, small_site, solve_centre
+from tests.wfm.scenarios.conftest import HORIZON, LEAVE, Centre, small_forecast, small_site, solve_centre
 from wfm.cli import main
 from wfm.pipeline import roster_problem
 from wfm.scenarios.overrides import EXAMPLES_DIR
@@ -58,12 +58,16 @@ def files(tmp_path: Path, centre: Centre) -> dict[str, Path]:
         "roster": tmp_path / "roster.csv",
         "peak": tmp_path / "peak.toml",
         "two": tmp_path / "two.toml",
+        "leave": tmp_path / "leave.json",
     }
     small_site().save(paths["site"])
     small_forecast().to_csv(paths["forecast"], index=False)
     write_roster_csv(paths["roster"], roster_problem(centre.site, HORIZON, None), centre.roster)
     paths["peak"].write_text(PEAK, encoding="utf-8")
     paths["two"].write_text(TWO, encoding="utf-8")
+    # the leave the roster was solved with: without it, S03's leave day would count as a missing shift
+    leave = [request.model_dump(mode="json") for request in LEAVE]
+    paths["leave"].write_text(json.dumps(leave), encoding="utf-8")
     return paths
 
 
@@ -75,6 +79,8 @@ def _base(files: dict[str, Path]) -> list[str]:
         str(files["forecast"]),
         "--roster",
         str(files["roster"]),
+        "--leave",
+        str(files["leave"]),
     ]
 
 
@@ -134,6 +140,7 @@ def test_compare_writes_a_report_with_every_scenario(
     for label in labels:
         assert label in text and label in page
     assert "[closing_staff]" in page or "no rule violations" in page
+    assert "[contract]" not in page  # S03's leave day is leave, not a shift missing from the contract
     assert list(pd.read_csv(table)["label"]) == labels
     assert sorted(p.name for p in charts.iterdir()) == ["coverage.png", "service.png"]
 
