@@ -96,7 +96,7 @@ def test_lp_dives_are_chosen_for_a_centres_week_given_the_time_and_left_alone_wh
     plain = kit.problem()
     enough = SolveSettings(time_limit_s=solve_module.LP_DIVE_MIN_S)
     assert choose(centre, enough).lp_dives is True
-    assert list(parameters_for(choose(centre, enough)).parameters.subsolvers) == ["default_lp", "max_lp"]
+    assert list(parameters_for(choose(centre, enough)).parameters.subsolvers) == list(solve_module.LP_DIVES)
     assert choose(centre, replace(enough, time_limit_s=solve_module.LP_DIVE_MIN_S - 0.5)).lp_dives is False
     assert choose(plain, enough).lp_dives is False  # shift cover (Curtois): CP-SAT's own list
     assert choose(centre, replace(enough, lp_dives=False)).lp_dives is False  # set: kept
