@@ -5,9 +5,9 @@ proven lower bound. The second phase (:func:`improve`) repeatedly frees part of 
 agents over every day, every agent over a window of days, some agents over a window, agents who can
 do the same work, the agents behind a costly part of the roster, or some agents around two weekends --
 fixes everything else to the best roster so far, and re-solves a small model holding only the
-constraints the freed part touches (:class:`SubModels`), one neighbourhood per worker at a time. A kind of neighbourhood solved to
-optimality grows; one that runs out of time shrinks. The roster is judged at the end by the rules'
-check faces, exactly as :func:`solver.solve.solve` judges its own.
+constraints the freed part touches (:class:`SubModels`), one neighbourhood per worker at a time. A kind
+of neighbourhood solved to optimality grows; one that runs out of time shrinks. The roster is judged at
+the end by the rules' check faces, exactly as :func:`solver.solve.solve` judges its own.
 
 Used for the Curtois benchmark (:mod:`solver.benchmarks.curtois_problem`) and to polish a long horizon
 solved week by week (:mod:`solver.windows`).
