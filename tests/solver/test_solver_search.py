@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 from typing import Any
 
 from solver.context import build_context
@@ -43,3 +44,39 @@ def test_every_kind_frees_something_and_only_agent_days_of_the_roster(kit: Any) 
     for kind in KINDS:
         free = _neighbourhood(ctx, kind, 0.2, random.Random(1), hot if kind == "hot" else None)
         assert free and free <= everything, kind
+
+
+def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roster(
+    kit: Any, monkeypatch: Any
+) -> None:
+    """On a large roster a quarter is too much to re-solve in a step: ``start_agent_days`` caps where
+    every kind of neighbourhood starts (here 40 of 560 agent-days), whatever ``size`` says."""
+    import math
+
+    import solver.search as search
+    from solver.search import NeighbourhoodPlan, _Incumbent, improve
+    from solver.solve import SolveSettings, post_rules
+
+    team = [kit.agent(f"A{i:02d}") for i in range(20)]
+    ctx = build_context(kit.problem(team, days=28))
+    terms = post_rules(ctx)
+    ctx.model.minimize(sum((t.weight * t.expr for t in terms), 0))
+    asked: list[float] = []
+    real = search._neighbourhood
+    monkeypatch.setattr(
+        search,
+        "_neighbourhood",
+        lambda c, kind, size, *rest: asked.append(size) or real(c, kind, size, *rest),
+    )
+    from ortools.sat.python import cp_model
+
+    first = cp_model.CpSolver()
+    first.parameters.num_workers = 1
+    assert first.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    start = _Incumbent(
+        list(first.response_proto.solution), round(first.objective_value) + 1
+    )  # not at the bound
+    plan = NeighbourhoodPlan(size=0.25, start_agent_days=40)
+    improve(ctx, start, -math.inf, time.perf_counter() + 0.5, SolveSettings(workers=2, seed=0), plan)
+    assert asked and math.isclose(asked[0], 40 / 560)  # not 0.25
+    assert max(asked) <= plan.max_size
