@@ -230,7 +230,7 @@ SPLIT_AGENT_DAYS = 1500
 
 BOUND_SHARE = 0.2
 """Share of the time limit kept for the weeks' bounds after the weeks are planned (a 300-agent
-week's bound settles in about 2.6 s on two workers; 60 s over 4 weeks keeps 3 s each). The weeks'
+week's bound settles in about 2 s on two workers; 60 s over 4 weeks keeps 3 s each). The weeks'
 solves get the rest; any time they leave polishes the whole roster."""
 
 WINDOW_GAP = 0.003
@@ -328,19 +328,19 @@ class _SliceEnd(cp_model.CpSolverSolutionCallback):
 
 
 def _dive(
-    ctx: ModelContext, solver: cp_model.CpSolver, settings: SolveSettings, slice_end: float
+    model: cp_model.CpModel, solver: cp_model.CpSolver, settings: SolveSettings, slice_end: float
 ) -> cp_model.CpSolverStatus:
-    """Solve the week with ``solver`` (its time limit the latest end), stopping at ``slice_end`` if it
-    has a roster by then, else at its first roster: a dive a little late on a busy moment still gives
-    its near-optimal week, where stopping it would leave only a roster keeping the hard rules (on a
-    300-agent week, several times the cost)."""
+    """Solve the week's ``model`` with ``solver`` (its time limit the latest end), stopping at
+    ``slice_end`` if it has a roster by then, else at its first roster: a dive a little late on a busy
+    moment still gives its near-optimal week, where stopping it would leave only a roster keeping the
+    hard rules (on a 300-agent week, several times the cost)."""
     ends = _SliceEnd(solver, slice_end)
     timer = threading.Timer(max(0.0, slice_end - time.perf_counter()), ends.at_slice_end)
     timer.daemon = True
     timer.start()
     try:
         with stoppable(solver, settings):
-            return solver.solve(ctx.model, ends)
+            return solver.solve(model, ends)
     finally:
         timer.cancel()
 
@@ -365,8 +365,8 @@ def _solve_week(
     mended by neighbourhood search over the week (:func:`solver.search.improve`) until ``week_end``:
     the first such roster costs several times the optimised week, the search takes most of the
     difference back in a few seconds. It is not mended if less than ``setup_s`` (about what building
-    the week's model and setting up the search take) is
-    left. The ends are ``time.perf_counter()`` values.
+    the week's model and setting up the search take) is left. The ends are ``time.perf_counter()``
+    values.
     """
     from solver.search import improve, incumbent_of, roster_of
 
@@ -375,7 +375,7 @@ def _solve_week(
         solver = _window_solver(settings, dive_end - time.perf_counter(), settings.workers)
         lp_dives(solver, settings.workers)
         solver.parameters.relative_gap_limit = max(settings.relative_gap, WINDOW_GAP)
-        code = _dive(ctx, solver, settings, slice_end)
+        code = _dive(ctx.model, solver, settings, slice_end)
         if code in _FOUND:
             return _extract(ctx, solver), True, f"{solver.status_name(code)} {solver.objective_value:.0f}"
         if code != cp_model.UNKNOWN:  # infeasible (the weeks before it may be to blame) or invalid

@@ -20,9 +20,7 @@ def test_a_weekends_neighbourhood_frees_agents_from_friday_to_monday_around_two_
         assert {5, 6} <= {day.weekday() for day in days} <= {4, 5, 6, 0}  # Friday to Monday
         saturdays = {day for day in days if day.weekday() == 5}
         assert len(saturdays) == 2
-        assert free == {
-            (agent, day) for agent in agents for day in days
-        }  # every chosen agent, every such day
+        assert free == {(agent, day) for agent in agents for day in days}  # each chosen agent, each day
         # about a tenth of the roster: 20 agents x 28 days x 0.1 = 56 agent-days over 6-8 days
         assert 7 <= len(agents) <= 10
 
@@ -73,9 +71,8 @@ def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roste
     first = cp_model.CpSolver()
     first.parameters.num_workers = 1
     assert first.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    start = _Incumbent(
-        list(first.response_proto.solution), round(first.objective_value) + 1
-    )  # not at the bound
+    values = list(first.response_proto.solution)
+    start = _Incumbent(values, round(first.objective_value) + 1)  # above any bound: the loop runs
     plan = NeighbourhoodPlan(size=0.25, start_agent_days=40)
     improve(ctx, start, -math.inf, time.perf_counter() + 0.5, SolveSettings(workers=2, seed=0), plan)
     assert asked and math.isclose(asked[0], 40 / 560)  # not 0.25

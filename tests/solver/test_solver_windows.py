@@ -263,45 +263,43 @@ def test_a_week_with_no_roster_at_all_falls_back_to_the_whole_horizon_in_the_tim
     assert elapsed < 3.0 + 1.0
 
 
-def _hard_to_prove(kit: Any) -> Any:
-    """A model whose first solution comes at once and whose optimum takes CP-SAT far longer to prove
-    (subset sum of 60 large weights as close as possible to a target), in a context of its own."""
+def _hard_to_prove() -> Any:
+    """A model whose first solution comes at once and whose optimum takes CP-SAT far longer to prove:
+    a subset of 60 large weights summing as close as possible to a target."""
     import random
 
     from ortools.sat.python import cp_model
 
-    from solver.context import build_context
-
-    ctx = build_context(kit.problem(days=1))
+    model = cp_model.CpModel()
     rng = random.Random(7)
     weights = [rng.randrange(10**8, 10**9) for _ in range(60)]
-    take = [ctx.model.new_bool_var(f"take{i}") for i in range(60)]
-    miss = ctx.model.new_int_var(0, sum(weights), "miss")
+    take = [model.new_bool_var(f"take{i}") for i in range(60)]
+    miss = model.new_int_var(0, sum(weights), "miss")
     target = sum(weights) // 3
-    ctx.model.add(sum(w * t for w, t in zip(weights, take, strict=True)) - target <= miss)
-    ctx.model.add(target - sum(w * t for w, t in zip(weights, take, strict=True)) <= miss)
-    ctx.model.minimize(miss)
-    assert isinstance(ctx.model, cp_model.CpModel)
-    return ctx
+    total = sum(w * t for w, t in zip(weights, take, strict=True))
+    model.add(total - target <= miss)
+    model.add(target - total <= miss)
+    model.minimize(miss)
+    return model
 
 
-def test_a_weeks_dive_with_a_roster_stops_at_its_slices_end_not_at_the_time_limit(kit: Any) -> None:
+def test_a_weeks_dive_with_a_roster_stops_at_its_slices_end_not_at_the_time_limit() -> None:
     import time
 
     from ortools.sat.python import cp_model
 
     from solver.windows import _dive, _window_solver
 
-    ctx = _hard_to_prove(kit)
+    model = _hard_to_prove()
     solver = _window_solver(SETTINGS, 30.0, 2)
     started = time.perf_counter()
-    code = _dive(ctx, solver, SETTINGS, started + 0.5)
+    code = _dive(model, solver, SETTINGS, started + 0.5)
     elapsed = time.perf_counter() - started
     assert code == cp_model.FEASIBLE  # a roster, not proven optimal: the search was stopped
     assert 0.4 <= elapsed < 2.0
 
 
-def test_a_weeks_dive_without_a_roster_at_its_slices_end_stops_at_its_first(kit: Any) -> None:
+def test_a_weeks_dive_without_a_roster_at_its_slices_end_stops_at_its_first() -> None:
     """Past the slice (its end already gone), the dive still runs to its first roster and keeps it,
     rather than ending with nothing; it does not go on improving it."""
     import time
@@ -310,13 +308,13 @@ def test_a_weeks_dive_without_a_roster_at_its_slices_end_stops_at_its_first(kit:
 
     from solver.windows import _dive, _window_solver
 
-    ctx = _hard_to_prove(kit)
+    model = _hard_to_prove()
     solver = _window_solver(SETTINGS, 30.0, 2)
     started = time.perf_counter()
-    code = _dive(ctx, solver, SETTINGS, started - 1.0)
+    code = _dive(model, solver, SETTINGS, started - 1.0)
     assert code == cp_model.FEASIBLE
     assert time.perf_counter() - started < 2.0
     first = solver.objective_value
     again = _window_solver(SETTINGS, 3.0, 2)
-    again.solve(ctx.model)
+    again.solve(model)
     assert again.objective_value < first  # there was better to find: it stopped at the first
