@@ -19,7 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -212,11 +212,15 @@ class SubModels:
     """Small models of one neighbourhood: the freed decisions, the constraints they touch, nothing else.
 
     A neighbourhood frees some decision variables; every other decision keeps the incumbent's value.
-    Auxiliary variables (shortage, surplus, spreads, flags) in a constraint with a freed decision are
-    freed too; every constraint reading a freed variable is kept, with its other variables fixed to the
-    incumbent; the rest are left out, since they read only fixed values the incumbent already
-    satisfies. So a few agents' worth of constraints reach CP-SAT instead of the whole model, and its
-    presolve takes milliseconds rather than a large share of each step.
+    An auxiliary variable (a works-that-day Boolean, a count, a shortage, a spread, a weekend flag) is
+    freed when a constraint joins it to a freed variable, directly or through other auxiliaries (a
+    weekend flag hangs on works-that-day Booleans, not on the shifts themselves), except that a variable
+    *defined* by an equality over decisions (``works == sum(shifts)``) is freed only through that
+    definition: with its decisions fixed, its value is the incumbent's. Every constraint reading a freed
+    variable is kept, with its other variables fixed to the incumbent; the rest are left out, since they
+    read only fixed values the incumbent already satisfies. So a few agents' worth of constraints reach
+    CP-SAT instead of the whole model, and its presolve takes milliseconds rather than a large share of
+    each step.
     """
 
     def __init__(self, ctx: ModelContext) -> None:
@@ -233,6 +237,7 @@ class SubModels:
             for p in group.placements
             if isinstance(p.count, cp_model.IntVar)
         }
+        self.defined = self._definitions(proto)
         self.objective = set(proto.objective.vars)
         self.coefficients = list(zip(proto.objective.vars, proto.objective.coeffs, strict=True))
         self.upper = [variable.domain[len(variable.domain) - 1] for variable in proto.variables]
@@ -249,18 +254,49 @@ class SubModels:
             self.empty.proto.variables.add().copy_from(variable)
         self.empty.proto.objective.copy_from(proto.objective)
 
+    def _definitions(self, proto: Any) -> dict[int, int]:
+        """Auxiliary variable -> the constraint defining it: an unconditional equality whose every other
+        variable is a decision or itself defined (``works == sum(shifts)``, ``count == sum(works)``)."""
+        defined: dict[int, int] = {}
+        changed = True
+        while changed:
+            changed = False
+            for index, constraint in enumerate(proto.constraints):
+                if constraint.enforcement_literal or not constraint.has_linear():
+                    continue
+                domain = constraint.linear.domain
+                if len(domain) != 2 or domain[0] != domain[1]:
+                    continue
+                open_ = [
+                    var
+                    for var in constraint.linear.vars
+                    if var not in self.decisions and defined.get(var, index) == index
+                ]
+                if len(open_) == 1 and open_[0] not in defined:
+                    defined[open_[0]] = index
+                    changed = True
+        return defined
+
     def model(self, free: set[int], values: list[int]) -> tuple[cp_model.CpModel, set[int]]:
         """The neighbourhood's model (``free`` decision variables, the rest fixed to ``values``) and the
         variables it may change; only those are to be read from its solution (see :meth:`merge`)."""
-        aux = {
-            var
-            for decision in free
-            for index in self.reading.get(decision, ())
-            for var in self.variables[index]
-            if var not in self.decisions
-        }
-        loose = free | aux
-        kept = sorted({index for var in loose for index in self.reading.get(var, ())})
+        loose = set(free)
+        seen: set[int] = set()  # constraints reading a freed variable: the ones kept
+        reached = list(free)
+        while reached:
+            var = reached.pop()
+            for index in self.reading.get(var, ()):
+                if index in seen:
+                    continue
+                seen.add(index)
+                for other in self.variables[index]:
+                    if other in loose or other in self.decisions:
+                        continue
+                    if self.defined.get(other, index) != index:
+                        continue  # its own definition decides whether it moves
+                    loose.add(other)
+                    reached.append(other)
+        kept = sorted(seen)
         sub = self.empty.clone()
         constraints = self.source.proto.constraints
         for index in kept:
@@ -410,9 +446,12 @@ def improve(
     """The neighbourhood loop: free part of the roster, fix the rest to the incumbent, re-solve, keep
     what is no worse; until ``deadline`` (``time.perf_counter()``) or the incumbent meets ``bound``.
 
-    Each round solves one neighbourhood per worker at once (one CP-SAT worker each: the neighbourhoods
-    are small) and keeps the best. Each kind of neighbourhood keeps its own size: it grows after a
-    neighbourhood solved to optimality within the step time and shrinks after one that was not.
+    One neighbourhood per worker is in flight at any time (one CP-SAT worker each: the neighbourhoods
+    are small); as soon as one finishes, the next starts from the incumbent of that moment, so no worker
+    waits for a slower neighbourhood. A finished neighbourhood is merged into the incumbent it started
+    from (a whole, consistent roster) and kept if it is no worse than the incumbent now. Each kind of
+    neighbourhood keeps its own size: it grows after a neighbourhood solved to optimality within the
+    step time and shrinks after one that was not.
     """
     rng = random.Random(settings.seed)
     start, least = plan.size, plan.min_size
@@ -423,13 +462,11 @@ def improve(
     sizes = dict.fromkeys(KINDS, start)
     models = SubModels(ctx)
     steps = improved = 0
+    running: dict[Future[Any], tuple[str, set[int], cp_model.CpSolver, _Incumbent]] = {}
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
-        while incumbent.objective > bound + 1e-6:
+        while True:
             remaining = deadline - time.perf_counter()
-            if remaining < 0.1:
-                break
-            tasks = []
-            for _ in range(settings.workers):
+            while len(running) < settings.workers and remaining >= 0.1 and incumbent.objective > bound + 1e-6:
                 kind = rng.choice(KINDS)
                 hot = models.hot_spot(incumbent.values, rng) if kind == "hot" else None
                 free = _neighbourhood(ctx, kind, sizes[kind], rng, hot)
@@ -442,9 +479,12 @@ def improve(
                 solver.parameters.cp_model_probing_level = 0
                 solver.parameters.symmetry_level = 0
                 solver.parameters.linearization_level = 2  # ~10x faster to a proven optimum here
-                tasks.append((kind, loose, solver, pool.submit(solver.solve, sub)))
-            best: _Incumbent | None = None
-            for kind, loose, solver, future in tasks:
+                running[pool.submit(solver.solve, sub)] = (kind, loose, solver, incumbent)
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                kind, loose, solver, base = running.pop(future)
                 code = future.result()
                 steps += 1
                 if code == cp_model.OPTIMAL:
@@ -454,14 +494,12 @@ def improve(
                 if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                     continue
                 value = round(solver.objective_value)
-                if value <= (best or incumbent).objective:
-                    solution = list(solver.response_proto.solution)
-                    best = _Incumbent(SubModels.merge(incumbent.values, solution, loose), value)
-                    logger.debug("neighbourhood %s (size %.2f): %d", kind, sizes[kind], value)
-            if best is not None:
-                if best.objective < incumbent.objective:
+                if value > incumbent.objective:
+                    continue
+                if value < incumbent.objective:
                     improved += 1
-                    logger.info("neighbourhoods: %d -> %d", incumbent.objective, best.objective)
-                incumbent = best
+                    logger.info("neighbourhoods: %d -> %d (%s)", incumbent.objective, value, kind)
+                solution = list(solver.response_proto.solution)
+                incumbent = _Incumbent(SubModels.merge(base.values, solution, loose), value)
     logger.info("%d neighbourhoods, %d improving; sizes %s", steps, improved, sizes)
     return incumbent

@@ -77,3 +77,108 @@ def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roste
     improve(ctx, start, -math.inf, time.perf_counter() + 0.5, SolveSettings(workers=2, seed=0), plan)
     assert asked and math.isclose(asked[0], 40 / 560)  # not 0.25
     assert max(asked) <= plan.max_size
+
+
+def _solved_sub_model(kit: Any, incumbent_rows: dict[str, str], freed: list[tuple[str, int]]) -> Any:
+    """A week for A and B (one worked weekend each at most; A would rather not work Saturday, B would
+    like to), rostered as ``incumbent_rows``; the neighbourhood freeing the ``freed`` (agent, day
+    offset) cells, solved. Returns the context, the incumbent, the variables the neighbourhood may
+    change and its solver."""
+    from ortools.sat.python import cp_model
+
+    from solver.problem import AgentTerms
+    from solver.search import SubModels, _fixed_outside, add_work_day_variables, incumbent_of
+    from solver.solve import post_rules
+    from wfm.domain import Roster, ShiftRequest
+
+    saturday = kit.day(5)
+    problem = kit.problem(
+        "AB",
+        days=7,
+        terms={a: AgentTerms(max_weekends=1) for a in "AB"},
+        requests=(
+            ShiftRequest(agent_id="A", day=saturday, shift="early", wanted=False, weight=5),
+            ShiftRequest(agent_id="B", day=saturday, shift="early", wanted=True, weight=5),
+        ),
+    )
+    ctx = build_context(problem)
+    add_work_day_variables(ctx)
+    terms = post_rules(ctx)
+    ctx.model.minimize(sum((t.weight * t.expr for t in terms), 0))
+    roster = Roster(horizon=problem.horizon, cells=kit.cells(problem, incumbent_rows))
+    incumbent = incumbent_of(ctx, roster)
+    assert incumbent is not None
+    free = {(agent, kit.day(offset)) for agent, offset in freed}
+    fixed = {index for index, _ in _fixed_outside(ctx, free, incumbent.values)}
+    models = SubModels(ctx)
+    sub, loose = models.model(models.decisions - fixed, incumbent.values)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(sub) == cp_model.OPTIMAL
+    return ctx, incumbent, loose, solver
+
+
+def test_a_neighbourhood_frees_a_weekend_flag_that_hangs_on_a_freed_day(kit: Any) -> None:
+    """The weekend flag reads works-that-day Booleans, not the shifts: it is two constraints away from
+    a freed shift. Pinned to the incumbent, B (no weekend worked) could never take A's Saturday."""
+    from solver.search import SubModels, roster_of
+
+    ctx, incumbent, loose, solver = _solved_sub_model(
+        kit, {"A": "- - - - - E -", "B": "- - - - - - -"}, [("A", 5), ("B", 5)]
+    )
+    met = 2 * 5 * ctx.problem.weights.request_unit  # both requests met now
+    assert round(solver.objective_value) == incumbent.objective - met
+    moved = SubModels.merge(incumbent.values, list(solver.response_proto.solution), loose)
+    cells = roster_of(ctx, type(incumbent)(moved, 0)).cells
+    saturday = {c.agent_id: c.shift for c in cells if c.day == kit.day(5)}
+    assert saturday["B"] == "early"  # (A may work a late instead: nothing says otherwise)
+
+
+def test_a_works_boolean_of_a_fixed_day_stays_pinned_to_the_incumbent(kit: Any) -> None:
+    """A variable defined by decisions (``works == sum(shifts)``) moves only with them: B's Sunday is
+    fixed, so its works Boolean is not among the variables the neighbourhood may change."""
+    ctx, _, loose, _ = _solved_sub_model(
+        kit, {"A": "- - - - - E -", "B": "- - - - - - -"}, [("A", 5), ("B", 5)]
+    )
+    sunday, saturday = kit.day(6), kit.day(5)
+    assert ctx.works[("B", saturday)].index in loose
+    assert ctx.works[("B", sunday)].index not in loose
+    assert ctx.works[("A", sunday)].index not in loose
+
+
+def test_the_search_keeps_a_consistent_roster_while_both_workers_improve_it(kit: Any) -> None:
+    """Neighbourhoods finish out of step (each starts from the incumbent of its moment): whatever is
+    kept must be a whole roster the full model accepts at exactly the objective the search reports,
+    and no worse than where it started."""
+    import math
+
+    from solver.benchmarks.curtois_problem import BENCHMARK_WEIGHTS
+    from solver.problem import AgentTerms, ShiftCover
+    from solver.search import NeighbourhoodPlan, add_work_day_variables, improve, incumbent_of, roster_of
+    from solver.solve import SolveSettings, post_rules
+    from wfm.domain import Roster
+
+    team = [kit.agent(f"A{i}") for i in range(6)]
+    problem = kit.problem(
+        team,
+        days=14,
+        weights=BENCHMARK_WEIGHTS,  # only the cover costs: nobody working costs 56 x 100
+        terms={a.id: AgentTerms(max_weekends=1, max_consecutive_days=4) for a in team},
+        shift_cover=tuple(
+            ShiftCover(day=kit.day(d), shift=s, required=2, under_weight=100, over_weight=1)
+            for d in range(14)
+            for s in ("early", "late")
+        ),
+    )
+    ctx = build_context(problem)
+    add_work_day_variables(ctx)
+    terms = post_rules(ctx)
+    ctx.model.minimize(sum((t.weight * t.expr for t in terms), 0))
+    idle = Roster(horizon=problem.horizon, cells=kit.cells(problem, {}))
+    start = incumbent_of(ctx, idle)
+    assert start is not None
+    plan = NeighbourhoodPlan(size=0.2, step_s=0.2)
+    found = improve(ctx, start, -math.inf, time.perf_counter() + 1.5, SolveSettings(workers=2, seed=3), plan)
+    assert found.objective < start.objective
+    again = incumbent_of(ctx, roster_of(ctx, found))
+    assert again is not None and again.objective == found.objective
