@@ -58,6 +58,10 @@ BENCHMARK_WEIGHTS = SoftWeights(
 )
 """Only requests (at their own weights) and shift cover (at the cover rows' weights) cost anything."""
 
+POLISHED_MODEL_OPTIONS = 5000
+"""Above this many agent-day-shift options the whole-model phase takes half the time, and the
+neighbourhood search the other half."""
+
 LARGE_MODEL_OPTIONS = 8000
 """Above this many agent-day-shift options the first phase uses CP-SAT's default portfolio."""
 
@@ -181,24 +185,28 @@ def benchmark_settings(
 ) -> tuple[SolveSettings, NeighbourhoodPlan]:
     """How to search an instance of this size: the first phase's CP-SAT settings and the neighbourhoods.
 
-    Small and medium instances get the whole time on the whole model with the LP-heavy ``max_lp``
-    subsolver (SOLVER_NOTES item 1): in our runs it beat a shorter first phase followed by our own
-    neighbourhood search on every medium instance. Large ones get CP-SAT's own portfolio, whose first
-    roster comes much sooner (item 5), for a tenth of the time, then the neighbourhood search, which
-    beat CP-SAT alone there (Instance12 at 60 s: 4314, 4293, 4417 and 4502 on four runs with a tenth,
-    4432 and 4553 with a fifth).
+    Small and medium instances (up to :data:`POLISHED_MODEL_OPTIONS` agent-day-shift options) get the
+    whole time on the whole model with the LP-heavy ``max_lp`` subsolver (SOLVER_NOTES item 1): in our
+    runs it beat a shorter first phase followed by our own neighbourhood search on every one of them
+    (Instance5 1145 against 1241, Instance10 4634 against 4742). Up to :data:`LARGE_MODEL_OPTIONS`,
+    ``max_lp`` gets half the time and the neighbourhood search the rest: Instance11 gave 3445, 3460
+    and 3456 on three seeds that way, against 3444 to 3771 on the whole model alone. Large ones get
+    CP-SAT's own portfolio, whose first roster comes much sooner (item 5), for a tenth of the time,
+    then the neighbourhood search, which beat CP-SAT alone there (Instance12 at 60 s: 4314, 4293, 4417
+    and 4502 on four runs with a tenth, 4432 and 4553 with a fifth).
     """
     options = sum(1 for member in instance.staff for limit in member.max_shifts.values() if limit > 0)
-    large = options * instance.days > LARGE_MODEL_OPTIONS
+    size = options * instance.days
+    large = size > LARGE_MODEL_OPTIONS
     settings = SolveSettings(
         time_limit_s=time_limit_s,
         workers=workers,
         seed=seed,
         subsolvers=() if large else ("max_lp",),
     )
-    if not large:
+    if size <= POLISHED_MODEL_OPTIONS:
         return settings, NeighbourhoodPlan(first_phase_share=1.0)
-    return settings, NeighbourhoodPlan(first_phase_share=0.1, size=0.1, step_s=1.0)
+    return settings, NeighbourhoodPlan(first_phase_share=0.1 if large else 0.5, size=0.1, step_s=1.0)
 
 
 def solve_instance(
