@@ -318,3 +318,30 @@ def test_a_weeks_dive_without_a_roster_at_its_slices_end_stops_at_its_first() ->
     again = _window_solver(SETTINGS, 3.0, 2)
     again.solve(model)
     assert again.objective_value < first  # there was better to find: it stopped at the first
+
+
+def test_only_the_last_weeks_dive_may_reach_into_the_bounds_time(kit: Any, monkeypatch: Any) -> None:
+    """The last week's slice is whatever the weeks before it left; its dive may go on into the bounds'
+    time (half of it) for its first roster, where a week with weeks after it stops where they begin."""
+    import time
+
+    import solver.windows as windows
+
+    problem = _fortnight_with_cover(kit)
+    ends: list[float | None] = []
+    real = windows._solve_week
+
+    def recording(ctx: Any, settings: Any, slice_end: float, dive_end: float | None, *rest: Any) -> Any:
+        ends.append(dive_end)
+        return real(ctx, settings, slice_end, dive_end, *rest)
+
+    monkeypatch.setattr(windows, "_solve_week", recording)
+    started = time.perf_counter()
+    result = solve_by_weeks(problem, SolveSettings(time_limit_s=3.0, workers=2, seed=0))
+    assert result.solved
+    bounds_begin = started + 3.0 - 0.02 * 3.0 - windows.BOUND_SHARE * 3.0  # deadline less the bounds' time
+    first, last = ends
+    assert first is not None and last is not None
+    assert first <= bounds_begin + 0.05  # (``started`` here is a little before the call's own)
+    assert last >= bounds_begin + 0.1
+    assert last <= bounds_begin + windows.LAST_WEEK_BORROW * windows.BOUND_SHARE * 3.0 + 0.05
