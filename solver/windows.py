@@ -246,10 +246,10 @@ slices (the weeks after it share what is left)."""
 
 LAST_WEEK_BORROW = 0.5
 """Share of the bounds' time (:data:`BOUND_SHARE`) the last week may borrow to find its roster. Its slice
-is what the weeks before it left, and a 300-agent week's first roster comes after 9-12 s: in one run
-its dive ended where the bounds' time begins with no roster, and the week's fallback roster left the
-horizon 63.75% above its bound. A week that has its roster by the end of its slice borrows nothing;
-a bound given less time is weaker, never wrong."""
+is what the weeks before it left, and a 300-agent week's first roster comes after 9-12 s. In one run a
+week's dive found no roster in time (most likely the last one's, which could not pass the start of the
+bounds' time) and the week's fallback roster left the horizon 63.75% above its bound. A week that has
+its roster by the end of its slice borrows nothing; a bound given less time is weaker, never wrong."""
 
 WINDOW_FLOOR = 2.0
 """Time kept for each week still to come, in multiples of building the first week's model: enough to
