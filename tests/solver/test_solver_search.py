@@ -79,16 +79,26 @@ def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roste
     assert max(asked) <= plan.max_size
 
 
-def _solved_sub_model(kit: Any, incumbent_rows: dict[str, str], freed: list[tuple[str, int]]) -> Any:
+def _search_model(problem: Any) -> Any:
+    """The model the neighbourhood search works on: works-that-day Booleans, every rule, the objective."""
+    from solver.search import add_work_day_variables
+    from solver.solve import post_rules
+
+    ctx = build_context(problem)
+    add_work_day_variables(ctx)
+    terms = post_rules(ctx)
+    ctx.model.minimize(sum((t.weight * t.expr for t in terms), 0))
+    return ctx
+
+
+def _saturday_handed_over(kit: Any) -> Any:
     """A week for A and B (one worked weekend each at most; A would rather not work Saturday, B would
-    like to), rostered as ``incumbent_rows``; the neighbourhood freeing the ``freed`` (agent, day
-    offset) cells, solved. Returns the context, the incumbent, the variables the neighbourhood may
-    change and its solver."""
+    like to), A rostered on Saturday and B on no day; the neighbourhood freeing both Saturdays, solved.
+    Returns the context, the incumbent, the variables the neighbourhood may change and its solver."""
     from ortools.sat.python import cp_model
 
     from solver.problem import AgentTerms
-    from solver.search import SubModels, _fixed_outside, add_work_day_variables, incumbent_of
-    from solver.solve import post_rules
+    from solver.search import SubModels, _fixed_outside, incumbent_of
     from wfm.domain import Roster, ShiftRequest
 
     saturday = kit.day(5)
@@ -101,14 +111,11 @@ def _solved_sub_model(kit: Any, incumbent_rows: dict[str, str], freed: list[tupl
             ShiftRequest(agent_id="B", day=saturday, shift="early", wanted=True, weight=5),
         ),
     )
-    ctx = build_context(problem)
-    add_work_day_variables(ctx)
-    terms = post_rules(ctx)
-    ctx.model.minimize(sum((t.weight * t.expr for t in terms), 0))
-    roster = Roster(horizon=problem.horizon, cells=kit.cells(problem, incumbent_rows))
+    ctx = _search_model(problem)
+    roster = Roster(horizon=problem.horizon, cells=kit.cells(problem, {"A": "- - - - - E -"}))
     incumbent = incumbent_of(ctx, roster)
     assert incumbent is not None
-    free = {(agent, kit.day(offset)) for agent, offset in freed}
+    free = {("A", saturday), ("B", saturday)}
     fixed = {index for index, _ in _fixed_outside(ctx, free, incumbent.values)}
     models = SubModels(ctx)
     sub, loose = models.model(models.decisions - fixed, incumbent.values)
@@ -121,15 +128,13 @@ def _solved_sub_model(kit: Any, incumbent_rows: dict[str, str], freed: list[tupl
 def test_a_neighbourhood_frees_a_weekend_flag_that_hangs_on_a_freed_day(kit: Any) -> None:
     """The weekend flag reads works-that-day Booleans, not the shifts: it is two constraints away from
     a freed shift. Pinned to the incumbent, B (no weekend worked) could never take A's Saturday."""
-    from solver.search import SubModels, roster_of
+    from solver.search import SubModels, _Incumbent, roster_of
 
-    ctx, incumbent, loose, solver = _solved_sub_model(
-        kit, {"A": "- - - - - E -", "B": "- - - - - - -"}, [("A", 5), ("B", 5)]
-    )
+    ctx, incumbent, loose, solver = _saturday_handed_over(kit)
     met = 2 * 5 * ctx.problem.weights.request_unit  # both requests met now
     assert round(solver.objective_value) == incumbent.objective - met
     moved = SubModels.merge(incumbent.values, list(solver.response_proto.solution), loose)
-    cells = roster_of(ctx, type(incumbent)(moved, 0)).cells
+    cells = roster_of(ctx, _Incumbent(moved, 0)).cells
     saturday = {c.agent_id: c.shift for c in cells if c.day == kit.day(5)}
     assert saturday["B"] == "early"  # (A may work a late instead: nothing says otherwise)
 
@@ -137,9 +142,7 @@ def test_a_neighbourhood_frees_a_weekend_flag_that_hangs_on_a_freed_day(kit: Any
 def test_a_works_boolean_of_a_fixed_day_stays_pinned_to_the_incumbent(kit: Any) -> None:
     """A variable defined by decisions (``works == sum(shifts)``) moves only with them: B's Sunday is
     fixed, so its works Boolean is not among the variables the neighbourhood may change."""
-    ctx, _, loose, _ = _solved_sub_model(
-        kit, {"A": "- - - - - E -", "B": "- - - - - - -"}, [("A", 5), ("B", 5)]
-    )
+    ctx, _, loose, _ = _saturday_handed_over(kit)
     sunday, saturday = kit.day(6), kit.day(5)
     assert ctx.works[("B", saturday)].index in loose
     assert ctx.works[("B", sunday)].index not in loose
@@ -154,8 +157,8 @@ def test_the_search_keeps_a_consistent_roster_while_both_workers_improve_it(kit:
 
     from solver.benchmarks.curtois_problem import BENCHMARK_WEIGHTS
     from solver.problem import AgentTerms, ShiftCover
-    from solver.search import NeighbourhoodPlan, add_work_day_variables, improve, incumbent_of, roster_of
-    from solver.solve import SolveSettings, post_rules
+    from solver.search import NeighbourhoodPlan, improve, incumbent_of, roster_of
+    from solver.solve import SolveSettings
     from wfm.domain import Roster
 
     team = [kit.agent(f"A{i}") for i in range(6)]
@@ -170,10 +173,7 @@ def test_the_search_keeps_a_consistent_roster_while_both_workers_improve_it(kit:
             for s in ("early", "late")
         ),
     )
-    ctx = build_context(problem)
-    add_work_day_variables(ctx)
-    terms = post_rules(ctx)
-    ctx.model.minimize(sum((t.weight * t.expr for t in terms), 0))
+    ctx = _search_model(problem)
     idle = Roster(horizon=problem.horizon, cells=kit.cells(problem, {}))
     start = incumbent_of(ctx, idle)
     assert start is not None
