@@ -276,3 +276,20 @@ def interval_minutes_covered(
 
 def queue_label(queue: str) -> str:
     return "any queue" if queue == ANY_QUEUE else queue
+
+
+def add_work_day_variables(ctx: ModelContext) -> None:
+    """Give every open agent-day an explicit "works that day" Boolean, equal to its options' sum.
+
+    The rules then post their day-based constraints (consecutive days, weekends, per-day cover) on
+    these Booleans instead of on sums of options; CP-SAT's relaxation is much stronger for it
+    (Instance2's bound went from 731 to the optimum 828 in 20 s). Not on a centre's week with
+    hourly cover: there the LP-guided dive ended later and worse (sample week at 10 s, seeds 0-3:
+    2.7-72.7% above the bound, against 1.1-2.2% without).
+    """
+    for key, expr in list(ctx.works.items()):
+        if isinstance(expr, int):
+            continue
+        works = ctx.model.new_bool_var(f"works[{key[0]},{key[1]}]")
+        ctx.model.add(works == expr)
+        ctx.works[key] = works

@@ -20,19 +20,17 @@ from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
-from solver.context import ModelContext, build_context, roster_decisions
+from solver.context import ModelContext, roster_decisions
 from solver.problem import RosterProblem
-from solver.rules import PenaltyTerm
 from solver.search import (
     NeighbourhoodPlan,
     _fixed_outside,
     _Incumbent,
     _result,
     _sub_model,
-    add_work_day_variables,
     improve,
 )
-from solver.solve import RosterResult, SolveSettings, post_rules, solve
+from solver.solve import RosterResult, SolveSettings, rules_model, solve
 from wfm.domain import AgentId, CellKind, RosterCell
 
 logger = logging.getLogger(__name__)
@@ -105,10 +103,8 @@ def resolve(
     plan = plan or NeighbourhoodPlan()
     started = time.perf_counter()
     deadline = started + settings.time_limit_s
-    ctx = build_context(problem)
-    add_work_day_variables(ctx)
-    terms: list[PenaltyTerm] = post_rules(ctx)
-    ctx.model.minimize(sum((term.weight * term.expr for term in terms), 0))
+    ctx, cost = rules_model(problem, work_days=True)
+    ctx.model.minimize(cost)
     cells, broken, on_leave = _kept_cells(ctx)
     widened = {day + timedelta(days=shift) for day in broken for shift in (-1, 0, 1)}
     incumbent = None

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from ortools.sat.python import cp_model, cp_model_helper
 
-from solver.context import ModelContext, build_context
+from solver.context import ModelContext, add_work_day_variables, build_context
 from solver.problem import RosterProblem
 from solver.rules import REGISTRY, PenaltyTerm, Violation
 from wfm.domain import CellKind, Roster, RosterCell
@@ -130,6 +130,20 @@ def post_rules(ctx: ModelContext) -> list[PenaltyTerm]:
         if unit.applies(ctx.problem):
             terms += unit.add_to(ctx)
     return terms
+
+
+def rules_model(
+    problem: RosterProblem, *, work_days: bool = False
+) -> tuple[ModelContext, cp_model.LinearExpr]:
+    """A new model of ``problem`` with every applicable rule's model face posted, and its cost: the sum
+    of the soft rules' weighted terms, for the caller to minimise (at once, or after a phase without
+    it). ``work_days`` gives each agent-day an explicit works-that-day Boolean first
+    (:func:`~solver.context.add_work_day_variables`)."""
+    ctx = build_context(problem)
+    if work_days:
+        add_work_day_variables(ctx)
+    terms = post_rules(ctx)
+    return ctx, cp_model.LinearExpr.weighted_sum([t.expr for t in terms], [t.weight for t in terms])
 
 
 def check_roster(problem: RosterProblem, cells: Sequence[RosterCell]) -> list[Violation]:
@@ -281,10 +295,9 @@ def solve(problem: RosterProblem, settings: SolveSettings | None = None) -> Rost
 def solve_whole(problem: RosterProblem, settings: SolveSettings) -> RosterResult:
     """One model of the whole horizon: every rule, a feasible roster first, then the optimisation."""
     started = time.perf_counter()
-    ctx = build_context(problem)
-    terms = post_rules(ctx)
+    ctx, cost = rules_model(problem)
     phase_one = _feasible_first(ctx, settings)
-    ctx.model.minimize(sum((term.weight * term.expr for term in terms), 0))
+    ctx.model.minimize(cost)
     solver = parameters_for(search_choice(problem, settings))
     solver.parameters.max_time_in_seconds = max(0.1, settings.time_limit_s - (time.perf_counter() - started))
     with stoppable(solver, settings):

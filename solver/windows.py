@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from solver.context import ModelContext, allowed_shifts, build_context
+from solver.context import ModelContext, allowed_shifts
 from solver.problem import AgentTerms, RosterProblem, WeekLimits, week_starts
 from solver.rules.contract import weekends
 from solver.solve import (
@@ -38,7 +38,7 @@ from solver.solve import (
     _extract,
     lp_dives,
     parameters_for,
-    post_rules,
+    rules_model,
     stoppable,
 )
 from wfm.domain import Agent, CellKind, PlanningHorizon, Roster, RosterCell
@@ -277,9 +277,8 @@ def should_split(problem: RosterProblem) -> bool:
 
 
 def _model(problem: RosterProblem) -> ModelContext:
-    ctx = build_context(problem)
-    terms = post_rules(ctx)
-    ctx.model.minimize(sum((term.weight * term.expr for term in terms), 0))
+    ctx, cost = rules_model(problem)
+    ctx.model.minimize(cost)
     return ctx
 
 

@@ -81,7 +81,7 @@ def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roste
 
 def _search_model(problem: Any) -> Any:
     """The model the neighbourhood search works on: works-that-day Booleans, every rule, the objective."""
-    from solver.search import add_work_day_variables
+    from solver.context import add_work_day_variables
     from solver.solve import post_rules
 
     ctx = build_context(problem)
