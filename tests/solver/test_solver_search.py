@@ -81,14 +81,50 @@ def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roste
 
 def _search_model(problem: Any) -> Any:
     """The model the neighbourhood search works on: works-that-day Booleans, every rule, the objective."""
-    from solver.context import add_work_day_variables
-    from solver.solve import post_rules
+    from solver.solve import rules_model
 
-    ctx = build_context(problem)
-    add_work_day_variables(ctx)
-    terms = post_rules(ctx)
-    ctx.model.minimize(sum((t.weight * t.expr for t in terms), 0))
+    ctx, cost = rules_model(problem, work_days=True)
+    ctx.model.minimize(cost)
     return ctx
+
+
+def _halved_weekends(kit: Any) -> tuple[Any, dict[Any, list[str]]]:
+    """Two weeks for A-F: A works only the first Saturday, B only the second Sunday, C both days of the
+    first weekend, D and E every weekday, F nothing."""
+    from solver.search import half_weekends, incumbent_of
+    from wfm.domain import Roster
+
+    problem = kit.problem("ABCDEF", days=14)
+    ctx = _search_model(problem)
+    week = "E E E E E - -"
+    rows = {
+        "A": "- - - - - E - - - - - - - -",
+        "B": "- - - - - - - - - - - - - E",
+        "C": "- - - - - E E - - - - - - -",
+        "D": f"{week} {week}",
+        "E": f"{week} {week}",
+    }
+    incumbent = incumbent_of(ctx, Roster(horizon=problem.horizon, cells=kit.cells(problem, rows)))
+    assert incumbent is not None
+    return ctx, half_weekends(ctx, incumbent.values)
+
+
+def test_half_weekends_are_the_agents_working_one_day_of_a_weekend(kit: Any) -> None:
+    _, halves = _halved_weekends(kit)
+    assert halves == {kit.day(5): ["A"], kit.day(12): ["B"]}  # not C (whole), not D-F (none)
+
+
+def test_a_halves_neighbourhood_frees_a_weekends_halved_agents_over_every_day(kit: Any) -> None:
+    ctx, halves = _halved_weekends(kit)
+    halved = set()
+    for seed in range(10):
+        free = _neighbourhood(ctx, "halves", 0.3, random.Random(seed), halves=halves)
+        agents = {agent for agent, _ in free}
+        assert free == {(agent, day) for agent in agents for day in ctx.problem.days}
+        assert len(agents) == 2  # about 0.3 of six agents
+        assert agents & {"A", "B"}  # the halved agent of the weekend picked, and one other
+        halved |= agents & {"A", "B"}
+    assert halved == {"A", "B"}  # either weekend
 
 
 def _saturday_handed_over(kit: Any) -> Any:
@@ -182,3 +218,41 @@ def test_the_search_keeps_a_consistent_roster_while_both_workers_improve_it(kit:
     assert found.objective < start.objective
     again = incumbent_of(ctx, roster_of(ctx, found))
     assert again is not None and again.objective == found.objective
+
+
+def _first_roster_not_best() -> tuple[Any, Any]:
+    """A model whose first solution under a fixed search (every x at 0) is not its optimum (all at 1)."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var(f"x{i}") for i in range(6)]
+    model.maximize(sum(xs))
+    model.add_decision_strategy(xs, cp_model.CHOOSE_FIRST, cp_model.SELECT_MIN_VALUE)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.search_branching = cp_model.FIXED_SEARCH
+    solver.parameters.cp_model_presolve = False
+    return model, solver
+
+
+def test_the_first_phase_hands_over_at_its_first_roster_after_the_handover_time() -> None:
+    from ortools.sat.python import cp_model
+
+    from solver.search import _HandOver
+
+    model, solver = _first_roster_not_best()
+    assert solver.solve(model, _HandOver(time.perf_counter())) == cp_model.FEASIBLE
+    assert solver.objective_value == 0  # stopped at the first roster
+    model, solver = _first_roster_not_best()
+    assert solver.solve(model, _HandOver(time.perf_counter() + 3600)) == cp_model.OPTIMAL
+    assert solver.objective_value == 6
+
+
+def test_a_plan_hands_over_no_later_than_its_first_phase_ends() -> None:
+    import pytest
+
+    from solver.search import NeighbourhoodPlan
+
+    assert NeighbourhoodPlan(first_phase_share=0.1, handover_share=0.1).handover_share == 0.1
+    with pytest.raises(ValueError, match="handover_share"):
+        NeighbourhoodPlan(first_phase_share=0.1, handover_share=0.2)
