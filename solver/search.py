@@ -1,9 +1,11 @@
 """Search in two phases: CP-SAT on the whole model, then a large-neighbourhood loop over the roster.
 
-The first phase solves the full model (every rule's model face) for a share of the time and keeps its
-proven lower bound. The second phase (:func:`improve`) repeatedly frees part of the roster -- some
-agents over every day, every agent over a window of days, some agents over a window, agents who can
-do the same work, the agents behind a costly part of the roster, or some agents around two weekends --
+The first phase solves the full model (every rule's model face) for a share of the time, or until its
+first roster after a shorter share (``NeighbourhoodPlan.handover_share``), and keeps its proven lower
+bound. The second phase (:func:`improve`) repeatedly frees part of the roster -- some agents over every
+day, every agent over a window of days, some agents over a window, agents who can do the same work,
+the agents behind a costly part of the roster, some agents around two weekends, or the agents working
+half a weekend over every day --
 fixes everything else to the best roster so far, and re-solves a small model holding only the
 constraints the freed part touches (:class:`SubModels`), one neighbourhood per worker at a time. A kind
 of neighbourhood solved to optimality grows; one that runs out of time shrinks. The roster is judged at
@@ -112,7 +114,7 @@ the agents who work only one day of a weekend, with others, over every day. A we
 spends one of the agent's worked weekends on one day of cover: where every shortfall is at weekends and
 every agent works their maximum of weekends (Instance12), only whole weekends add cover, and that needs
 the agent's whole horizon free (the days around the weekend move with it). Curtois Instance12 at 60 s,
-seeds 0-9: 4209-4623 (mean 4401) with it, 4205-4914 (mean 4517) without, same afternoon."""
+seeds 0-9: 4209-4623 (mean 4401) with it, 4205-4914 (mean 4517) without, same evening."""
 
 
 def _similar(ctx: ModelContext, seed: AgentId) -> list[AgentId]:
