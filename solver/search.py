@@ -23,13 +23,14 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from solver.context import ModelContext, allowed_shifts, roster_decisions
 from solver.problem import RosterProblem
+from solver.rules.contract import weekends
 from solver.solve import (
     RosterResult,
     SolveSettings,
@@ -133,16 +134,14 @@ def _similar(ctx: ModelContext, seed: AgentId) -> list[AgentId]:
 def half_weekends(ctx: ModelContext, values: Sequence[int]) -> dict[date, list[AgentId]]:
     """Saturday -> the agents who work exactly one day of that weekend in ``values`` (weekends with
     none are left out)."""
-    days = set(ctx.problem.days)
     working = {key for key, shifts in ctx.shifts.items() if any(values[var.index] for var in shifts.values())}
     found: dict[date, list[AgentId]] = {}
-    for saturday in (d for d in ctx.problem.days if d.weekday() == 5):
-        sunday = saturday + timedelta(days=1)
-        if sunday not in days:
-            continue
+    for weekend in weekends(ctx.problem.days):  # the contract rule's weekends
+        if len(weekend) < 2:
+            continue  # a lone end of the horizon cannot be worked by halves
         for agent in ctx.problem.agents:
-            if ((agent.id, saturday) in working) != ((agent.id, sunday) in working):
-                found.setdefault(saturday, []).append(agent.id)
+            if len({(agent.id, day) in working for day in weekend}) == 2:
+                found.setdefault(weekend[0], []).append(agent.id)
     return found
 
 
@@ -453,8 +452,9 @@ def solve_in_phases(
         linearization_level=settings.linearization_level,
     )
     solver = parameters_for(first)
-    handover = None if plan.handover_share is None else started + settings.time_limit_s * plan.handover_share
-    code = solver.solve(ctx.model, _HandOver(handover) if handover is not None else None)
+    share = plan.handover_share
+    handover = None if share is None else _HandOver(started + settings.time_limit_s * share)
+    code = solver.solve(ctx.model, handover)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         from solver.solve import solve
 

@@ -53,12 +53,11 @@ def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roste
 
     import solver.search as search
     from solver.search import NeighbourhoodPlan, _Incumbent, improve
-    from solver.solve import SolveSettings, post_rules
+    from solver.solve import SolveSettings, rules_model
 
     team = [kit.agent(f"A{i:02d}") for i in range(20)]
-    ctx = build_context(kit.problem(team, days=28))
-    terms = post_rules(ctx)
-    ctx.model.minimize(sum((t.weight * t.expr for t in terms), 0))
+    ctx, cost = rules_model(kit.problem(team, days=28))
+    ctx.model.minimize(cost)
     asked: list[float] = []
     real = search._neighbourhood
     monkeypatch.setattr(
