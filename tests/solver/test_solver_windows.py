@@ -179,12 +179,14 @@ def test_sample_centre_fortnight_is_solved_week_by_week_with_a_proven_bound(monk
     used: list[str] = []
     original = windows.rolling_window
     monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
-    result = solve(problem, SolveSettings(time_limit_s=12.0, workers=2, seed=0))
+    # 20 s: at 12 s, on a slow evening, the last week's dive borrowed from the bounds' time and the
+    # second week's bound got too little to finish its root LP (only the domains' bound, -352,369)
+    result = solve(problem, SolveSettings(time_limit_s=20.0, workers=2, seed=0))
     assert used == ["week", "week"]
     assert result.solved and result.roster is not None
     assert _hard(problem, result.roster.cells) == []
     assert result.lower_bound is not None and 0 < result.lower_bound <= result.objective
-    assert result.solve_seconds < 12.0 + 1.0
+    assert result.solve_seconds < 20.0 + 1.0
 
 
 def _fortnight_with_cover(kit: Any) -> Any:
