@@ -5,7 +5,7 @@ first roster after a shorter share (``NeighbourhoodPlan.handover_share``), and k
 bound. The second phase (:func:`improve`) repeatedly frees part of the roster -- some agents over every
 day, every agent over a window of days, some agents over a window, agents who can do the same work,
 the agents behind a costly part of the roster, some agents around two weekends, or the agents working
-half a weekend over every day --
+half a weekend over every day, or every agent over two windows of days, one around a costly spot --
 fixes everything else to the best roster so far, and re-solves a small model holding only the
 constraints the freed part touches (:class:`SubModels`), one neighbourhood per worker at a time. A kind
 of neighbourhood solved to optimality grows; one that runs out of time shrinks. The roster is judged at
@@ -64,6 +64,9 @@ class NeighbourhoodPlan:
     handover_share: float | None = None
     """If set, the first phase hands over to the neighbourhoods at its first roster found after this
     share of the time limit, rather than running its whole ``first_phase_share``."""
+    kinds: tuple[str, ...] | None = None
+    """The kinds of neighbourhood drawn from (:data:`KINDS` if not set), each equally likely; a kind
+    named twice is drawn twice as often."""
     start_agent_days: int | None = None
     """If set, a neighbourhood starts at no more than this many agent-days, however large the roster:
     on a 300-agent week a quarter is 525 agent-days, whose sub-model rarely improves within a step."""
@@ -73,6 +76,8 @@ class NeighbourhoodPlan:
             raise ValueError("first_phase_share: must be in (0, 1]")
         if self.handover_share is not None and not 0 <= self.handover_share <= self.first_phase_share:
             raise ValueError("handover_share: must be in [0, first_phase_share]")
+        if self.kinds is not None and (not self.kinds or not set(self.kinds) <= set(KINDS)):
+            raise ValueError(f"kinds: each must be one of {', '.join(KINDS)}")
         if self.step_s <= 0:
             raise ValueError("step_s: must be above 0")
         if not 0 < self.min_size <= self.size <= self.max_size <= 1:
@@ -105,17 +110,25 @@ def _fixed_outside(
     return fixed
 
 
-KINDS = ("agents", "window", "agents_window", "related", "hot", "weekends", "halves")
+KINDS = ("agents", "window", "agents_window", "related", "hot", "weekends", "halves", "pair")
 """Neighbourhoods: some agents over every day; every agent over a window of days; some agents over a
 window; agents who can work the same shifts and queues as a chosen one, over a window; agents who could
 mend a costly part of the roster (a short interval, a missed request), over a window around it; some
 agents from Friday to Monday around two weekends (to move weekend work between agents under a maximum of
 worked weekends: Curtois Instance12 at 60 s went from 4947 to 4743 and from 5027 to 4547 on two seeds);
-the agents who work only one day of a weekend, with others, over every day. A weekend worked by halves
-spends one of the agent's worked weekends on one day of cover: where every shortfall is at weekends and
-every agent works their maximum of weekends (Instance12), only whole weekends add cover, and that needs
-the agent's whole horizon free (the days around the weekend move with it). Curtois Instance12 at 60 s,
-seeds 0-9: 4209-4623 (mean 4401) with it, 4205-4914 (mean 4517) without, same evening."""
+the agents who work only one day of a weekend, with others, over every day; every agent over two windows
+of days, one around a costly part of the roster and one elsewhere.
+
+A weekend worked by halves spends one of the agent's worked weekends on one day of cover: where every
+shortfall is at weekends and every agent works their maximum of weekends (Instance12), only whole
+weekends add cover, and that needs the agent's whole horizon free (the days around the weekend move with
+it). Curtois Instance12 at 60 s, seeds 0-9: 4209-4623 (mean 4401) with it, 4205-4914 (mean 4517)
+without, same evening.
+
+Two windows mend a shortfall where every agent works close to their maximum of days (Curtois Instance8:
+17 or 18 of 28): a shift added where cover is short must be given up where there is a surplus, often
+days away, and one window cannot hold both ends of that exchange. A window of two weeks over every agent,
+solved to optimality, found nothing there, while two windows of a week did."""
 
 
 def _similar(ctx: ModelContext, seed: AgentId) -> list[AgentId]:
@@ -177,6 +190,9 @@ def _neighbourhood(
             chosen += rng.sample([a for a in agents if a not in chosen], count - len(chosen))
         return {(a, d) for a in chosen for d in window(share, rng.choice(hot)[1])}
 
+    if kind == "pair":  # every agent, half the days around a costly spot, half anywhere
+        freed = {*window(size / 2, rng.choice(hot)[1] if hot else None), *window(size / 2)}
+        return {(a, d) for a in agents for d in freed}
     if kind == "halves":
         if halves:
             count = min(len(agents), max(2, round(size * len(agents))))
@@ -493,7 +509,8 @@ def improve(
         total = max(1, len(ctx.problem.agents) * len(ctx.problem.days))
         start = min(plan.size, plan.start_agent_days / total)
         least = min(plan.min_size, start)
-    sizes = dict.fromkeys(KINDS, start)
+    kinds = plan.kinds or KINDS
+    sizes = dict.fromkeys(kinds, start)
     models = SubModels(ctx)
     steps = improved = 0
     running: dict[Future[Any], tuple[str, set[int], cp_model.CpSolver, _Incumbent]] = {}
@@ -501,8 +518,8 @@ def improve(
         while True:
             remaining = deadline - time.perf_counter()
             while len(running) < settings.workers and remaining >= 0.1 and incumbent.objective > bound + 1e-6:
-                kind = rng.choice(KINDS)
-                hot = models.hot_spot(incumbent.values, rng) if kind == "hot" else None
+                kind = rng.choice(kinds)
+                hot = models.hot_spot(incumbent.values, rng) if kind in ("hot", "pair") else None
                 halves = half_weekends(ctx, incumbent.values) if kind == "halves" else None
                 free = _neighbourhood(ctx, kind, sizes[kind], rng, hot, halves)
                 fixed = {index for index, _ in _fixed_outside(ctx, free, incumbent.values)}

@@ -58,9 +58,17 @@ BENCHMARK_WEIGHTS = SoftWeights(
 )
 """Only requests (at their own weights) and shift cover (at the cover rows' weights) cost anything."""
 
+WHOLE_MODEL_OPTIONS = 2000
+"""Up to this many agent-day-shift options the whole time goes to the whole model; above, the
+neighbourhood search takes most of it."""
+
 POLISHED_MODEL_OPTIONS = 5000
 """Above this many agent-day-shift options the whole-model phase takes half the time, and the
 neighbourhood search the other half."""
+
+EXCHANGE_KINDS = ("pair", "pair", "hot", "agents_window", "window")
+"""The neighbourhoods of medium instances, two windows drawn twice as often as the others: there every
+agent works close to their maximum of days, so mending a shortfall means giving up a shift elsewhere."""
 
 LARGE_MODEL_OPTIONS = 8000
 """Above this many agent-day-shift options the first phase uses CP-SAT's default portfolio."""
@@ -185,12 +193,17 @@ def benchmark_settings(
 ) -> tuple[SolveSettings, NeighbourhoodPlan]:
     """How to search an instance of this size: the first phase's CP-SAT settings and the neighbourhoods.
 
-    Small and medium instances (up to :data:`POLISHED_MODEL_OPTIONS` agent-day-shift options) get the
-    whole time on the whole model with the LP-heavy ``max_lp`` subsolver (SOLVER_NOTES item 1): in our
-    runs it beat a shorter first phase followed by our own neighbourhood search on every one of them
-    (Instance5 1145 against 1241, Instance10 4634 against 4742). Up to :data:`LARGE_MODEL_OPTIONS`,
-    ``max_lp`` gets half the time and the neighbourhood search the rest: Instance11 gave 3445, 3460
-    and 3456 on three seeds that way, against 3444 to 3771 on the whole model alone. Large ones get
+    Small instances (up to :data:`WHOLE_MODEL_OPTIONS` agent-day-shift options, Instances 1-7) get the
+    whole time on the whole model with the LP-heavy ``max_lp`` subsolver (SOLVER_NOTES item 1): it beat
+    a shorter first phase followed by our own neighbourhood search there (Instance5 1146, 1143 and 1143
+    on three seeds against 1157, 1239 and 1145). Medium ones (up to :data:`POLISHED_MODEL_OPTIONS`,
+    Instances 8-10) give ``max_lp`` 15% of the time and the neighbourhood search the rest, drawing mostly
+    two-window neighbourhoods (:data:`EXCHANGE_KINDS`): Instance8 1330, 1324, 1330, 1403 and 1456 on
+    five seeds against 1409, 1535 and 1626 on the whole model alone, Instance9 442, 440, 440 against 443,
+    448, 445, Instance10 4753, 4837, 4635 against 4830, 4658, 4641 (2026-12-04). Up to
+    :data:`LARGE_MODEL_OPTIONS`, ``max_lp`` gets half the time and the neighbourhood search the rest,
+    drawing every kind: Instance11 gave 3445, 3460 and 3456 on three seeds that way, against 3444 to
+    3771 on the whole model alone (3443, 3453 and 3450 with two windows among the kinds). Large ones get
     CP-SAT's own portfolio, whose first roster comes much sooner (item 5), for a tenth of the time,
     then the neighbourhood search, which beat CP-SAT alone there (Instance12 at 60 s: 4314, 4293, 4417
     and 4502 on four runs with a tenth, 4432 and 4553 with a fifth). There the first phase hands over
@@ -207,8 +220,10 @@ def benchmark_settings(
         seed=seed,
         subsolvers=() if large else ("max_lp",),
     )
-    if size <= POLISHED_MODEL_OPTIONS:
+    if size <= WHOLE_MODEL_OPTIONS:
         return settings, NeighbourhoodPlan(first_phase_share=1.0)
+    if size <= POLISHED_MODEL_OPTIONS:
+        return settings, NeighbourhoodPlan(first_phase_share=0.15, size=0.2, step_s=1.0, kinds=EXCHANGE_KINDS)
     if large:
         return settings, NeighbourhoodPlan(first_phase_share=0.1, handover_share=0.03, size=0.1, step_s=1.0)
     return settings, NeighbourhoodPlan(first_phase_share=0.5, size=0.1, step_s=1.0)

@@ -122,17 +122,21 @@ def test_small_instances_reach_best_known_in_a_minute(curtois_dir: Path, name: s
 
 
 def test_the_search_plan_follows_the_instance_size(curtois_dir: Path) -> None:
-    """Whole model on max_lp for the medium instances, half of it then neighbourhoods above 5,000
-    agent-day-shift options (Instance11: 5,712), CP-SAT's portfolio for a tenth above 8,000
+    """Whole model on max_lp for the small instances (Instance7: 1,344 agent-day-shift options), 15%
+    of it then mostly two-window neighbourhoods above 2,000 (Instance8: 2,324), half of it then any
+    neighbourhood above 5,000 (Instance11: 5,712), CP-SAT's portfolio for a tenth above 8,000
     (Instance12: 11,256), handing over at its first roster after 3% of the time."""
-    from solver.benchmarks.curtois_problem import benchmark_settings
+    from solver.benchmarks.curtois_problem import EXCHANGE_KINDS, benchmark_settings
 
     plans = {
         name: benchmark_settings(_instance(curtois_dir, name), time_limit_s=60)
-        for name in ("Instance10", "Instance11", "Instance12")
+        for name in ("Instance7", "Instance8", "Instance11", "Instance12")
     }
     assert [(s.subsolvers, p.first_phase_share, p.handover_share) for s, p in plans.values()] == [
         (("max_lp",), 1.0, None),
+        (("max_lp",), 0.15, None),
         (("max_lp",), 0.5, None),
         ((), 0.1, 0.03),
     ]
+    assert plans["Instance8"][1].kinds == EXCHANGE_KINDS
+    assert plans["Instance11"][1].kinds is None  # every kind

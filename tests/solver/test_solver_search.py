@@ -255,3 +255,57 @@ def test_a_plan_hands_over_no_later_than_its_first_phase_ends() -> None:
     assert NeighbourhoodPlan(first_phase_share=0.1, handover_share=0.1).handover_share == 0.1
     with pytest.raises(ValueError, match="handover_share"):
         NeighbourhoodPlan(first_phase_share=0.1, handover_share=0.2)
+
+
+def test_a_pair_neighbourhood_frees_every_agent_over_a_window_around_the_costly_spot_and_another(
+    kit: Any,
+) -> None:
+    team = [kit.agent(f"A{i:02d}") for i in range(6)]
+    ctx = build_context(kit.problem(team, days=28))
+    days = list(ctx.problem.days)
+    spot = days[20]
+    elsewhere = set()
+    for seed in range(20):
+        free = _neighbourhood(ctx, "pair", 0.5, random.Random(seed), hot=[("A03", spot)])
+        freed_days = {day for _, day in free}
+        assert free == {(a.id, d) for a in ctx.problem.agents for d in freed_days}  # every agent
+        assert spot in freed_days
+        assert 7 <= len(freed_days) <= 14  # two windows of a quarter of the horizon, maybe overlapping
+        elsewhere |= freed_days - set(days[16:25])
+    assert len(elsewhere) >= 14  # the second window wanders over the horizon
+
+
+def test_a_plan_draws_only_its_own_kinds_of_neighbourhood(kit: Any, monkeypatch: Any) -> None:
+    import math
+
+    import pytest
+
+    import solver.search as search
+    from solver.search import NeighbourhoodPlan, _Incumbent, improve
+    from solver.solve import SolveSettings
+
+    with pytest.raises(ValueError, match="kinds"):
+        NeighbourhoodPlan(kinds=("pair", "sideways"))
+    with pytest.raises(ValueError, match="kinds"):
+        NeighbourhoodPlan(kinds=())
+    team = [kit.agent(f"A{i:02d}") for i in range(8)]
+    ctx = _search_model(kit.problem(team, days=14))
+    from ortools.sat.python import cp_model
+
+    first = cp_model.CpSolver()
+    first.parameters.num_workers = 1
+    assert first.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    start = _Incumbent(list(first.response_proto.solution), round(first.objective_value) + 1)
+    drawn: list[str] = []
+    real = search._neighbourhood
+
+    def recording(c: Any, kind: str, *rest: Any) -> Any:
+        drawn.append(kind)
+        return real(c, kind, *rest)
+
+    monkeypatch.setattr(search, "_neighbourhood", recording)
+    for only in ("pair", "window"):
+        drawn.clear()
+        plan = NeighbourhoodPlan(kinds=(only,), step_s=0.1)
+        improve(ctx, start, -math.inf, time.perf_counter() + 0.5, SolveSettings(workers=2, seed=0), plan)
+        assert drawn and set(drawn) == {only}
