@@ -65,8 +65,8 @@ class NeighbourhoodPlan:
     """If set, the first phase hands over to the neighbourhoods at its first roster found after this
     share of the time limit, rather than running its whole ``first_phase_share``."""
     kinds: tuple[str, ...] | None = None
-    """The kinds of neighbourhood drawn from (:data:`KINDS` if not set), each equally likely; a kind
-    named twice is drawn twice as often."""
+    """The kinds of neighbourhood drawn from (:data:`DEFAULT_KINDS` if not set), each equally likely; a
+    kind named twice is drawn twice as often."""
     start_agent_days: int | None = None
     """If set, a neighbourhood starts at no more than this many agent-days, however large the roster:
     on a 300-agent week a quarter is 525 agent-days, whose sub-model rarely improves within a step."""
@@ -129,6 +129,13 @@ Two windows mend a shortfall where every agent works close to their maximum of d
 17 or 18 of 28): a shift added where cover is short must be given up where there is a surplus, often
 days away, and one window cannot hold both ends of that exchange. A window of two weeks over every agent,
 solved to optimality, found nothing there, while two windows of a week did."""
+
+
+DEFAULT_KINDS = tuple(kind for kind in KINDS if kind != "pair")
+"""The kinds a plan draws from unless it names its own: every kind but ``pair``, which frees every agent
+over its windows, more agent-days than a large centre's neighbourhood can re-solve in a step (300 agents
+over two windows of two days is 1,200 agent-days, where the polishing of :mod:`solver.windows` starts at
+250)."""
 
 
 def _similar(ctx: ModelContext, seed: AgentId) -> list[AgentId]:
@@ -509,7 +516,7 @@ def improve(
         total = max(1, len(ctx.problem.agents) * len(ctx.problem.days))
         start = min(plan.size, plan.start_agent_days / total)
         least = min(plan.min_size, start)
-    kinds = plan.kinds or KINDS
+    kinds = plan.kinds or DEFAULT_KINDS
     sizes = dict.fromkeys(kinds, start)
     models = SubModels(ctx)
     steps = improved = 0

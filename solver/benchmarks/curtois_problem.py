@@ -70,6 +70,10 @@ EXCHANGE_KINDS = ("pair", "pair", "hot", "agents_window", "window")
 """The neighbourhoods of medium instances, two windows drawn twice as often as the others: there every
 agent works close to their maximum of days, so mending a shortfall means giving up a shift elsewhere."""
 
+LARGE_KINDS = ("hot", "hot", "weekends", "weekends", "halves", "window", "agents", "pair")
+"""The neighbourhoods of large instances: the costly spots and the weekends drawn twice as often, the
+kinds that rarely improved there (``related``, ``agents_window``) left out."""
+
 LARGE_MODEL_OPTIONS = 8000
 """Above this many agent-day-shift options the first phase uses CP-SAT's default portfolio."""
 
@@ -202,14 +206,17 @@ def benchmark_settings(
     five seeds against 1409, 1535 and 1626 on the whole model alone, Instance9 442, 440, 440 against 443,
     448, 445, Instance10 4753, 4837, 4635 against 4830, 4658, 4641 (2026-12-04). Up to
     :data:`LARGE_MODEL_OPTIONS`, ``max_lp`` gets half the time and the neighbourhood search the rest,
-    drawing every kind: Instance11 gave 3445, 3460 and 3456 on three seeds that way, against 3444 to
-    3771 on the whole model alone (3443, 3453 and 3450 with two windows among the kinds). Large ones get
+    drawing the default kinds: Instance11 gave 3445, 3460 and 3456 on three seeds that way, against 3444
+    to 3771 on the whole model alone (3443, 3453 and 3450 with ``pair`` added: no gain). Large ones get
     CP-SAT's own portfolio, whose first roster comes much sooner (item 5), for a tenth of the time,
     then the neighbourhood search, which beat CP-SAT alone there (Instance12 at 60 s: 4314, 4293, 4417
     and 4502 on four runs with a tenth, 4432 and 4553 with a fifth). There the first phase hands over
     at its first roster after 3% of the time: the neighbourhoods bring the cost down far faster than
     CP-SAT does (Instance12, seeds 0-4: mean 4400 against 4460 running the whole tenth, and 4584
     against 4669 before the ``halves`` neighbourhood; small gains against a spread of 300-500 points).
+    Drawing :data:`LARGE_KINDS` there gave 4188-4397 on seeds 0-9, mean 4239, seven within 5% of the
+    best known, against 4114-4511 (mean 4301, seeds 0-4) with the kinds before ``pair`` and 4192-4408
+    (mean 4311, seeds 0-9, two within 5%) with every kind, the same afternoon.
     """
     options = sum(1 for member in instance.staff for limit in member.max_shifts.values() if limit > 0)
     size = options * instance.days
@@ -225,7 +232,9 @@ def benchmark_settings(
     if size <= POLISHED_MODEL_OPTIONS:
         return settings, NeighbourhoodPlan(first_phase_share=0.15, size=0.2, step_s=1.0, kinds=EXCHANGE_KINDS)
     if large:
-        return settings, NeighbourhoodPlan(first_phase_share=0.1, handover_share=0.03, size=0.1, step_s=1.0)
+        return settings, NeighbourhoodPlan(
+            first_phase_share=0.1, handover_share=0.03, size=0.1, step_s=1.0, kinds=LARGE_KINDS
+        )
     return settings, NeighbourhoodPlan(first_phase_share=0.5, size=0.1, step_s=1.0)
 
 

@@ -126,7 +126,7 @@ def test_the_search_plan_follows_the_instance_size(curtois_dir: Path) -> None:
     of it then mostly two-window neighbourhoods above 2,000 (Instance8: 2,324), half of it then any
     neighbourhood above 5,000 (Instance11: 5,712), CP-SAT's portfolio for a tenth above 8,000
     (Instance12: 11,256), handing over at its first roster after 3% of the time."""
-    from solver.benchmarks.curtois_problem import EXCHANGE_KINDS, benchmark_settings
+    from solver.benchmarks.curtois_problem import EXCHANGE_KINDS, LARGE_KINDS, benchmark_settings
 
     plans = {
         name: benchmark_settings(_instance(curtois_dir, name), time_limit_s=60)
@@ -139,4 +139,5 @@ def test_the_search_plan_follows_the_instance_size(curtois_dir: Path) -> None:
         ((), 0.1, 0.03),
     ]
     assert plans["Instance8"][1].kinds == EXCHANGE_KINDS
-    assert plans["Instance11"][1].kinds is None  # every kind
+    assert plans["Instance11"][1].kinds is None  # the default kinds
+    assert plans["Instance12"][1].kinds == LARGE_KINDS

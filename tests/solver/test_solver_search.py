@@ -309,3 +309,13 @@ def test_a_plan_draws_only_its_own_kinds_of_neighbourhood(kit: Any, monkeypatch:
         plan = NeighbourhoodPlan(kinds=(only,), step_s=0.1)
         improve(ctx, start, -math.inf, time.perf_counter() + 0.5, SolveSettings(workers=2, seed=0), plan)
         assert drawn and set(drawn) == {only}
+    drawn.clear()
+    improve(
+        ctx,
+        start,
+        -math.inf,
+        time.perf_counter() + 0.5,
+        SolveSettings(workers=2, seed=0),
+        NeighbourhoodPlan(),
+    )
+    assert drawn and "pair" not in drawn  # the default kinds leave out every-agent windows
