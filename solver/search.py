@@ -174,8 +174,8 @@ def _neighbourhood(
     halves: dict[date, list[AgentId]] | None = None,
 ) -> set[tuple[AgentId, date]]:
     """The agent-days a neighbourhood of ``kind`` frees: about ``size`` of all of them. ``hot`` are the
-    agent-days behind a costly part of the roster (for ``"hot"``), ``halves`` the agents working half
-    of each weekend (for ``"halves"``, from :func:`half_weekends`)."""
+    agent-days behind a costly part of the roster (for ``"hot"`` and ``"pair"``), ``halves`` the agents
+    working half of each weekend (for ``"halves"``, from :func:`half_weekends`)."""
     agents = [agent.id for agent in ctx.problem.agents]
     days = list(ctx.problem.days)
 
