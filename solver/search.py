@@ -77,7 +77,7 @@ class NeighbourhoodPlan:
         if self.handover_share is not None and not 0 <= self.handover_share <= self.first_phase_share:
             raise ValueError("handover_share: must be in [0, first_phase_share]")
         if self.kinds is not None and (not self.kinds or not set(self.kinds) <= set(KINDS)):
-            raise ValueError(f"kinds: each must be one of {', '.join(KINDS)}")
+            raise ValueError(f"kinds: name at least one, each one of {', '.join(KINDS)}")
         if self.step_s <= 0:
             raise ValueError("step_s: must be above 0")
         if not 0 < self.min_size <= self.size <= self.max_size <= 1:

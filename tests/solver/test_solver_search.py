@@ -44,6 +44,19 @@ def test_every_kind_frees_something_and_only_agent_days_of_the_roster(kit: Any) 
         assert free and free <= everything, kind
 
 
+def _first_roster(ctx: Any) -> Any:
+    """CP-SAT's first roster of ``ctx``'s model as a start for :func:`improve`, its objective raised
+    by one so that the loop runs whatever bound it is given."""
+    from ortools.sat.python import cp_model
+
+    from solver.search import _Incumbent
+
+    first = cp_model.CpSolver()
+    first.parameters.num_workers = 1
+    assert first.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return _Incumbent(list(first.response_proto.solution), round(first.objective_value) + 1)
+
+
 def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roster(
     kit: Any, monkeypatch: Any
 ) -> None:
@@ -52,7 +65,7 @@ def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roste
     import math
 
     import solver.search as search
-    from solver.search import NeighbourhoodPlan, _Incumbent, improve
+    from solver.search import NeighbourhoodPlan, improve
     from solver.solve import SolveSettings, rules_model
 
     team = [kit.agent(f"A{i:02d}") for i in range(20)]
@@ -65,13 +78,7 @@ def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roste
         "_neighbourhood",
         lambda c, kind, size, *rest: asked.append(size) or real(c, kind, size, *rest),
     )
-    from ortools.sat.python import cp_model
-
-    first = cp_model.CpSolver()
-    first.parameters.num_workers = 1
-    assert first.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    values = list(first.response_proto.solution)
-    start = _Incumbent(values, round(first.objective_value) + 1)  # above any bound: the loop runs
+    start = _first_roster(ctx)
     plan = NeighbourhoodPlan(size=0.25, start_agent_days=40)
     improve(ctx, start, -math.inf, time.perf_counter() + 0.5, SolveSettings(workers=2, seed=0), plan)
     assert asked and math.isclose(asked[0], 40 / 560)  # not 0.25
@@ -281,7 +288,7 @@ def test_a_plan_draws_only_its_own_kinds_of_neighbourhood(kit: Any, monkeypatch:
     import pytest
 
     import solver.search as search
-    from solver.search import NeighbourhoodPlan, _Incumbent, improve
+    from solver.search import NeighbourhoodPlan, improve
     from solver.solve import SolveSettings
 
     with pytest.raises(ValueError, match="kinds"):
@@ -290,18 +297,15 @@ def test_a_plan_draws_only_its_own_kinds_of_neighbourhood(kit: Any, monkeypatch:
         NeighbourhoodPlan(kinds=())
     team = [kit.agent(f"A{i:02d}") for i in range(8)]
     ctx = _search_model(kit.problem(team, days=14))
-    from ortools.sat.python import cp_model
-
-    first = cp_model.CpSolver()
-    first.parameters.num_workers = 1
-    assert first.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    start = _Incumbent(list(first.response_proto.solution), round(first.objective_value) + 1)
+    start = _first_roster(ctx)
     drawn: list[str] = []
     real = search._neighbourhood
 
-    def recording(c: Any, kind: str, *rest: Any) -> Any:
+    def recording(c: Any, kind: str, size: float, rng: Any, hot: Any = None, *rest: Any) -> Any:
         drawn.append(kind)
-        return real(c, kind, *rest)
+        if kind == "pair":
+            assert hot is not None  # the costly spots reach the pair kind, as they do the hot one
+        return real(c, kind, size, rng, hot, *rest)
 
     monkeypatch.setattr(search, "_neighbourhood", recording)
     for only in ("pair", "window"):
