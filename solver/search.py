@@ -42,6 +42,7 @@ from solver.solve import (
     judge,
     parameters_for,
     rules_model,
+    watching,
 )
 from wfm.domain import AgentId, Roster
 
@@ -459,19 +460,13 @@ class _HandOver(cp_model.CpSolverSolutionCallback):
 def _ends_at(solver: cp_model.CpSolver, handover: _HandOver, end: float) -> Iterator[None]:
     """While inside, stops ``solver`` at ``end`` (``time.perf_counter()``) if it has a roster by then;
     if not, ``handover`` stops it at its first (``handover.at`` is no later than ``end``)."""
-    done = threading.Event()
 
-    def watch() -> None:
+    def watch(done: threading.Event) -> None:
         if not done.wait(max(0.0, end - time.perf_counter())) and handover.found:
             solver.stop_search()
 
-    watcher = threading.Thread(target=watch, name="wfm-first-phase-end", daemon=True)
-    watcher.start()
-    try:
+    with watching(watch, "wfm-first-phase-end"):
         yield
-    finally:
-        done.set()
-        watcher.join()
 
 
 def solve_in_phases(

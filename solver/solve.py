@@ -6,7 +6,7 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -58,26 +58,35 @@ class SolveSettings:
 
 
 @contextmanager
-def stoppable(solver: cp_model.CpSolver, settings: SolveSettings) -> Iterator[None]:
-    """While inside, setting ``settings.stop`` stops ``solver``'s search (checked every 0.1 s)."""
-    if settings.stop is None:
-        yield
-        return
-    stop, done = settings.stop, threading.Event()
-
-    def watch() -> None:
-        while not done.is_set():
-            if stop.wait(0.1):
-                solver.stop_search()
-                done.wait(0.1)
-
-    watcher = threading.Thread(target=watch, name="wfm-solve-stop", daemon=True)
+def watching(watch: Callable[[threading.Event], None], name: str) -> Iterator[None]:
+    """While inside, ``watch(done)`` runs in a thread of its own; on leaving, ``done`` is set and the
+    thread joined."""
+    done = threading.Event()
+    watcher = threading.Thread(target=watch, args=(done,), name=name, daemon=True)
     watcher.start()
     try:
         yield
     finally:
         done.set()
         watcher.join()
+
+
+@contextmanager
+def stoppable(solver: cp_model.CpSolver, settings: SolveSettings) -> Iterator[None]:
+    """While inside, setting ``settings.stop`` stops ``solver``'s search (checked every 0.1 s)."""
+    if settings.stop is None:
+        yield
+        return
+    stop = settings.stop
+
+    def watch(done: threading.Event) -> None:
+        while not done.is_set():
+            if stop.wait(0.1):
+                solver.stop_search()
+                done.wait(0.1)
+
+    with watching(watch, "wfm-solve-stop"):
+        yield
 
 
 def parameters_for(settings: SolveSettings) -> cp_model.CpSolver:
