@@ -481,9 +481,8 @@ def solve_in_phases(
     at the end of its share goes on to its first one rather than giving up: on Curtois Instance12
     doubled, CP-SAT's first roster sometimes comes at 7.5 s of a 6 s share, and the whole-model solve
     this fell back to before ended 74-102% above twice the best known where the neighbourhoods reach
-    13-22% (2026-12-04). Only
-    if the phase ends with no roster at all (infeasible, or none in the whole time) does one whole-model
-    solve take the time left, to say why.
+    13-22% (2026-12-04). Only if the phase ends with no roster at all (infeasible, or none in the whole
+    time) does one whole-model solve take the time left, to say why.
     """
     settings = settings or SolveSettings()
     plan = plan or NeighbourhoodPlan()

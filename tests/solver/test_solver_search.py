@@ -254,6 +254,50 @@ def test_the_first_phase_hands_over_at_its_first_roster_after_the_handover_time(
     assert solver.objective_value == 6
 
 
+def _roster_then_a_long_proof() -> tuple[Any, Any]:
+    """A model whose first solution (``z`` = 0, hinted) comes at once and whose only better one needs
+    15 pigeons in 14 holes: with no LP, presolve or symmetry, CP-SAT finds nothing more and cannot
+    prove that in seconds."""
+    from ortools.sat.python import cp_model
+
+    model = cp_model.CpModel()
+    z = model.new_bool_var("z")
+    holes = [[model.new_bool_var(f"x{p}_{h}") for h in range(14)] for p in range(15)]
+    for pigeon in holes:
+        model.add_bool_or(pigeon).only_enforce_if(z)
+        model.add_at_most_one(pigeon)
+    for h in range(14):
+        model.add_at_most_one(pigeon[h] for pigeon in holes)
+    model.maximize(z)
+    for var in [z, *(x for pigeon in holes for x in pigeon)]:
+        model.add_hint(var, 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    solver.parameters.cp_model_presolve = False
+    solver.parameters.linearization_level = 0
+    solver.parameters.symmetry_level = 0
+    solver.parameters.cp_model_probing_level = 0
+    return model, solver
+
+
+def test_a_first_phase_with_a_roster_stops_at_the_end_of_its_share() -> None:
+    """The phase runs with all the time; the end of its share stops it if it has a roster, even when
+    no later roster would come to stop it (without that, this search runs its whole 20 s)."""
+    from ortools.sat.python import cp_model
+
+    from solver.search import _ends_at, _HandOver
+
+    model, solver = _roster_then_a_long_proof()
+    started = time.perf_counter()
+    end = started + 0.5
+    handover = _HandOver(end)
+    with _ends_at(solver, handover, end):
+        assert solver.solve(model, handover) == cp_model.FEASIBLE
+    assert handover.found
+    assert 0.4 <= time.perf_counter() - started < 5
+
+
 def test_a_plan_hands_over_no_later_than_its_first_phase_ends() -> None:
     import pytest
 
