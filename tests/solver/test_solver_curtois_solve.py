@@ -139,7 +139,7 @@ def test_the_search_plan_follows_the_instance_size(curtois_dir: Path) -> None:
         ((), 0.1, 0.03),
     ]
     assert plans["Instance8"][1].kinds == EXCHANGE_KINDS
-    assert "halves" in EXCHANGE_KINDS  # see the next test
+    assert "halves" in EXCHANGE_KINDS  # see test_the_medium_plan_mends_instance10s_half_weekend
     assert plans["Instance11"][1].kinds is None  # the default kinds
     assert plans["Instance12"][1].kinds == LARGE_KINDS
 
