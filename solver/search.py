@@ -42,6 +42,7 @@ from solver.solve import (
     judge,
     parameters_for,
     rules_model,
+    stoppable,
     watching,
 )
 from wfm.domain import AgentId, Roster
@@ -482,7 +483,8 @@ def solve_in_phases(
     doubled, CP-SAT's first roster sometimes comes at 7.5 s of a 6 s share, and the whole-model solve
     this fell back to before ended 74-102% above twice the best known where the neighbourhoods reach
     13-22% (2026-12-04). Only if the phase ends with no roster at all (infeasible, or none in the whole
-    time) does one whole-model solve take the time left, to say why.
+    time) does one whole-model solve take the time left, to say why. Setting ``settings.stop`` ends
+    either phase early, keeping the best roster found.
     """
     settings = settings or SolveSettings()
     plan = plan or NeighbourhoodPlan()
@@ -503,7 +505,7 @@ def solve_in_phases(
     end = started + settings.time_limit_s * plan.first_phase_share
     share = plan.handover_share
     handover = _HandOver(end if share is None else started + settings.time_limit_s * share)
-    with _ends_at(solver, handover, end):
+    with _ends_at(solver, handover, end), stoppable(solver, settings):
         code = solver.solve(ctx.model, handover)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         from solver.solve import solve
@@ -535,7 +537,8 @@ def improve(
     waits for a slower neighbourhood. A finished neighbourhood is merged into the incumbent it started
     from (a whole, consistent roster) and kept if it is no worse than the incumbent now. Each kind of
     neighbourhood keeps its own size: it grows after a neighbourhood solved to optimality within the
-    step time and shrinks after one that was not.
+    step time and shrinks after one that was not. Setting ``settings.stop`` ends the loop within about
+    0.1 s: no neighbourhood starts after it, and the running ones are stopped.
     """
     rng = random.Random(settings.seed)
     start, least = plan.size, plan.min_size
@@ -548,10 +551,20 @@ def improve(
     models = SubModels(ctx)
     steps = improved = 0
     running: dict[Future[Any], tuple[str, set[int], cp_model.CpSolver, _Incumbent]] = {}
+    stop = settings.stop
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
         while True:
             remaining = deadline - time.perf_counter()
-            while len(running) < settings.workers and remaining >= 0.1 and incumbent.objective > bound + 1e-6:
+            stopped = stop is not None and stop.is_set()
+            if stopped:
+                for _, _, running_solver, _ in running.values():
+                    running_solver.stop_search()
+            while (
+                not stopped
+                and len(running) < settings.workers
+                and remaining >= 0.1
+                and incumbent.objective > bound + 1e-6
+            ):
                 kind = rng.choice(kinds)
                 hot = models.hot_spot(incumbent.values, rng) if kind in ("hot", "pair") else None
                 halves = half_weekends(ctx, incumbent.values) if kind == "halves" else None
@@ -568,7 +581,7 @@ def improve(
                 running[pool.submit(solver.solve, sub)] = (kind, loose, solver, incumbent)
             if not running:
                 break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done, _ = wait(running, timeout=None if stop is None else 0.1, return_when=FIRST_COMPLETED)
             for future in done:
                 kind, loose, solver, base = running.pop(future)
                 code = future.result()

@@ -426,6 +426,11 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
     week has no roster even so or is infeasible, or a week's relaxation is infeasible (then the whole
     problem is, and that solve says why); the result's ``solve_seconds`` counts from the start of this
     call.
+
+    Setting ``settings.stop`` ends the search early and still returns a whole roster: the week being
+    searched keeps what it found (or, with nothing yet, gets the quickest roster keeping the hard
+    rules), the weeks after it get that quickest roster unmended, and with the weeks not all done no
+    bound is proven and nothing is polished (stopped while proving the bound: no bound, no polish).
     """
     from solver.search import improve, incumbent_of, roster_of
     from solver.solve import judge, solve_whole
@@ -441,6 +446,9 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         result = solve_whole(problem, replace(settings, time_limit_s=max(0.1, left_s)))
         return replace(result, solve_seconds=time.perf_counter() - started)
 
+    def stopped() -> bool:
+        return settings.stop is not None and settings.stop.is_set()
+
     done: list[RosterCell] = []
     dive = True  # until a week's dive finds no roster in its slice: then the machine is too slow for them
     build_s = 0.0
@@ -450,11 +458,14 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         now = time.perf_counter()
         if index == 0:
             build_s = now - building  # the machine's pace
+        dive = dive and not stopped()  # stopped: the quickest roster keeping the hard rules, unmended
         left = len(windows) - index
         time_s = (deadline - kept - now) / left
         reserve = kept if left > 1 else kept * (1 - LAST_WEEK_BORROW)
         last_end = deadline - reserve - (left - 1) * WINDOW_FLOOR * build_s  # the rest: the later weeks'
         week_end = min(now + (WINDOW_STRETCH if dive else 1.0) * time_s, last_end - build_s)
+        if stopped():
+            week_end = now
         slice_end = min(now + time_s, week_end)
         dive_end = min(now + DIVE_STRETCH * time_s, week_end) if dive else None
         week, dive, how = _solve_week(ctx, settings, slice_end, dive_end, week_end, last_end, build_s)
@@ -462,16 +473,21 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
             return whole(f"week of {window[0]}: {how}")
         done += week.cells
         logger.info("week of %s: %s (%.1f s)", window[0], how, time.perf_counter() - now)
+    roster = Roster(horizon=problem.horizon, cells=tuple(done))
+    if stopped():
+        return judge(problem, roster, None, False, time.perf_counter() - started)
     bounds: list[float | None] = []
     for index, window in enumerate(windows):
+        if stopped():
+            bounds.append(None)
+            break
         share = (deadline - time.perf_counter()) / (len(windows) - index)
         bounds.append(_relaxed_bound(problem, window, settings, max(0.1, min(share, kept / len(windows)))))
         if bounds[-1] == -math.inf:
             return whole(f"the relaxation of the week of {window[0]} is infeasible")
     bound = None if None in bounds else sum(b for b in bounds if b is not None)
-    roster = Roster(horizon=problem.horizon, cells=tuple(done))
     left_s = deadline - time.perf_counter()
-    if left_s > 2 * len(windows) * build_s:  # building the whole horizon's model, and some search
+    if left_s > 2 * len(windows) * build_s and not stopped():  # building the whole model, and some search
         ctx = _model(problem)
         incumbent = incumbent_of(ctx, roster, min(10.0, deadline - time.perf_counter()))
         if incumbent is not None:

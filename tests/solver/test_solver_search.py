@@ -191,16 +191,12 @@ def test_a_works_boolean_of_a_fixed_day_stays_pinned_to_the_incumbent(kit: Any) 
     assert ctx.works[("A", sunday)].index not in loose
 
 
-def test_the_search_keeps_a_consistent_roster_while_both_workers_improve_it(kit: Any) -> None:
-    """Neighbourhoods finish out of step (each starts from the incumbent of its moment): whatever is
-    kept must be a whole roster the full model accepts at exactly the objective the search reports,
-    and no worse than where it started."""
-    import math
-
+def _idle_fortnight(kit: Any) -> tuple[Any, Any]:
+    """The search model of six agents over two weeks with shift cover to meet, and its idle roster as
+    the incumbent (nobody working costs 56 x 100)."""
     from solver.benchmarks.curtois_problem import BENCHMARK_WEIGHTS
     from solver.problem import AgentTerms, ShiftCover
-    from solver.search import NeighbourhoodPlan, improve, incumbent_of, roster_of
-    from solver.solve import SolveSettings
+    from solver.search import incumbent_of
     from wfm.domain import Roster
 
     team = [kit.agent(f"A{i}") for i in range(6)]
@@ -216,12 +212,51 @@ def test_the_search_keeps_a_consistent_roster_while_both_workers_improve_it(kit:
         ),
     )
     ctx = _search_model(problem)
-    idle = Roster(horizon=problem.horizon, cells=kit.cells(problem, {}))
-    start = incumbent_of(ctx, idle)
+    start = incumbent_of(ctx, Roster(horizon=problem.horizon, cells=kit.cells(problem, {})))
     assert start is not None
+    return ctx, start
+
+
+def test_the_search_keeps_a_consistent_roster_while_both_workers_improve_it(kit: Any) -> None:
+    """Neighbourhoods finish out of step (each starts from the incumbent of its moment): whatever is
+    kept must be a whole roster the full model accepts at exactly the objective the search reports,
+    and no worse than where it started."""
+    import math
+
+    from solver.search import NeighbourhoodPlan, improve, incumbent_of, roster_of
+    from solver.solve import SolveSettings
+
+    ctx, start = _idle_fortnight(kit)
     plan = NeighbourhoodPlan(size=0.2, step_s=0.2)
     found = improve(ctx, start, -math.inf, time.perf_counter() + 1.5, SolveSettings(workers=2, seed=3), plan)
     assert found.objective < start.objective
+    again = incumbent_of(ctx, roster_of(ctx, found))
+    assert again is not None and again.objective == found.objective
+
+
+def test_setting_stop_ends_the_neighbourhood_search_at_once_keeping_its_roster(kit: Any) -> None:
+    """A scheduler cancels: the search stops within a fraction of a second of ``stop`` being set, not
+    at its deadline 30 s away, and returns the best whole roster it had."""
+    import math
+    import threading
+
+    from solver.search import NeighbourhoodPlan, improve, incumbent_of, roster_of
+    from solver.solve import SolveSettings
+
+    ctx, start = _idle_fortnight(kit)
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    began = time.perf_counter()
+    found = improve(
+        ctx,
+        start,
+        -math.inf,
+        began + 30.0,
+        SolveSettings(workers=2, seed=3, stop=stop),
+        NeighbourhoodPlan(size=0.2, step_s=5.0),
+    )
+    assert time.perf_counter() - began < 2.0
+    assert found.objective < start.objective  # what it found in half a second is kept
     again = incumbent_of(ctx, roster_of(ctx, found))
     assert again is not None and again.objective == found.objective
 

@@ -347,3 +347,20 @@ def test_only_the_last_weeks_dive_may_reach_into_the_bounds_time(kit: Any, monke
     assert first <= bounds_begin + 0.05  # (``started`` here is a little before the call's own)
     assert last >= bounds_begin + 0.1
     assert last <= bounds_begin + windows.LAST_WEEK_BORROW * windows.BOUND_SHARE * 3.0 + 0.05
+
+
+def test_setting_stop_ends_a_week_by_week_solve_at_once_with_a_whole_roster(kit: Any) -> None:
+    """A scheduler cancels a long solve: it returns within about a second of ``stop`` being set, not at
+    its 30 s limit, and still with a roster for every agent and day that keeps the hard rules."""
+    import threading
+    import time
+
+    problem = _fortnight_with_cover(kit)
+    stop = threading.Event()
+    threading.Timer(1.0, stop.set).start()
+    began = time.perf_counter()
+    result = solve_by_weeks(problem, SolveSettings(time_limit_s=30.0, workers=2, seed=0, stop=stop))
+    assert time.perf_counter() - began < 3.0
+    assert result.solved and result.roster is not None
+    assert result.roster.missing_cells([a.id for a in problem.agents]) == []
+    assert _hard(problem, result.roster.cells) == []
