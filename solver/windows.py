@@ -430,7 +430,8 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
     Setting ``settings.stop`` ends the search early and still returns a whole roster: the week being
     searched keeps what it found (or, with nothing yet, gets the quickest roster keeping the hard
     rules), the weeks after it get that quickest roster unmended, and with the weeks not all done no
-    bound is proven and nothing is polished (stopped while proving the bound: no bound, no polish).
+    bound is proven and nothing is polished. Stopped later, the weeks' bounds not yet started are
+    skipped (then there is no bound) and so is the polish.
     """
     from solver.search import improve, incumbent_of, roster_of
     from solver.solve import judge, solve_whole
