@@ -551,11 +551,10 @@ def improve(
     models = SubModels(ctx)
     steps = improved = 0
     running: dict[Future[Any], tuple[str, set[int], cp_model.CpSolver, _Incumbent]] = {}
-    stop = settings.stop
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
         while True:
             remaining = deadline - time.perf_counter()
-            stopped = stop is not None and stop.is_set()
+            stopped = settings.stopped
             if stopped:
                 for _, _, running_solver, _ in running.values():
                     running_solver.stop_search()
@@ -581,7 +580,9 @@ def improve(
                 running[pool.submit(solver.solve, sub)] = (kind, loose, solver, incumbent)
             if not running:
                 break
-            done, _ = wait(running, timeout=None if stop is None else 0.1, return_when=FIRST_COMPLETED)
+            done, _ = wait(
+                running, timeout=None if settings.stop is None else 0.1, return_when=FIRST_COMPLETED
+            )
             for future in done:
                 kind, loose, solver, base = running.pop(future)
                 code = future.result()

@@ -50,6 +50,11 @@ class SolveSettings:
     stop: threading.Event | None = field(default=None, compare=False, repr=False)
     """Set it (from any thread) to end the search early: the best roster so far is kept."""
 
+    @property
+    def stopped(self) -> bool:
+        """Whether ``stop`` has been set."""
+        return self.stop is not None and self.stop.is_set()
+
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
             raise ValueError("time_limit_s: must be above 0")

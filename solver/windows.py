@@ -447,9 +447,6 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         result = solve_whole(problem, replace(settings, time_limit_s=max(0.1, left_s)))
         return replace(result, solve_seconds=time.perf_counter() - started)
 
-    def stopped() -> bool:
-        return settings.stop is not None and settings.stop.is_set()
-
     done: list[RosterCell] = []
     dive = True  # until a week's dive finds no roster in its slice: then the machine is too slow for them
     build_s = 0.0
@@ -459,14 +456,15 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         now = time.perf_counter()
         if index == 0:
             build_s = now - building  # the machine's pace
-        dive = dive and not stopped()  # stopped: the quickest roster keeping the hard rules, unmended
+        stopped = settings.stopped  # then the quickest roster keeping the hard rules, unmended
+        dive = dive and not stopped
         left = len(windows) - index
         time_s = (deadline - kept - now) / left
         reserve = kept if left > 1 else kept * (1 - LAST_WEEK_BORROW)
         last_end = deadline - reserve - (left - 1) * WINDOW_FLOOR * build_s  # the rest: the later weeks'
-        week_end = min(now + (WINDOW_STRETCH if dive else 1.0) * time_s, last_end - build_s)
-        if stopped():
-            week_end = now
+        week_end = (
+            now if stopped else min(now + (WINDOW_STRETCH if dive else 1.0) * time_s, last_end - build_s)
+        )
         slice_end = min(now + time_s, week_end)
         dive_end = min(now + DIVE_STRETCH * time_s, week_end) if dive else None
         week, dive, how = _solve_week(ctx, settings, slice_end, dive_end, week_end, last_end, build_s)
@@ -475,11 +473,11 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         done += week.cells
         logger.info("week of %s: %s (%.1f s)", window[0], how, time.perf_counter() - now)
     roster = Roster(horizon=problem.horizon, cells=tuple(done))
-    if stopped():
+    if settings.stopped:
         return judge(problem, roster, None, False, time.perf_counter() - started)
     bounds: list[float | None] = []
     for index, window in enumerate(windows):
-        if stopped():
+        if settings.stopped:
             bounds.append(None)
             break
         share = (deadline - time.perf_counter()) / (len(windows) - index)
@@ -488,7 +486,8 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
             return whole(f"the relaxation of the week of {window[0]} is infeasible")
     bound = None if None in bounds else sum(b for b in bounds if b is not None)
     left_s = deadline - time.perf_counter()
-    if left_s > 2 * len(windows) * build_s and not stopped():  # building the whole model, and some search
+    # time for building the whole horizon's model, and some search
+    if left_s > 2 * len(windows) * build_s and not settings.stopped:
         ctx = _model(problem)
         incumbent = incumbent_of(ctx, roster, min(10.0, deadline - time.perf_counter()))
         if incumbent is not None:
