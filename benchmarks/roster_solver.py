@@ -1,7 +1,7 @@
 """Roster solver benchmark (issue 5). Run by hand, not in CI:
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python benchmarks/roster_solver.py [--only sample|large|pyworkforce]
+    .venv/bin/python benchmarks/roster_solver.py [--only sample|large|cancel|pyworkforce]
 
 - sample: the sample centre's planning week (82 agents, hourly requirements on four queues, from the
   default forecast and staffing), solved with 2 workers for 10 s with seeds 0-4 (runs vary a lot with
@@ -9,6 +9,8 @@
 - large: a generated centre of 300 agents (the sample's generator with a larger team and volumes scaled
   to match) over 4 weeks, 60 s: status, gap, peak memory; ours (``solve``: week by week, see
   ``solver/windows.py``) against one CP-SAT model of the whole horizon (``solve_whole``) in the same run;
+- cancel: the same centre, its 60 s solve cancelled (``SolveSettings.stop``) at 5, 25 and 45 s: how
+  soon each returns, ours against one whole-horizon model in the same run;
 - pyworkforce: an instance both can express (7 days, early/late shift cover per day as a hard minimum,
   at least 5 working days), same time limit: paid hours and cover met, ours against pyworkforce's
   MinHoursRoster in the same run. No shift succession rule: pyworkforce's ``non_sequential_shifts``
@@ -80,7 +82,8 @@ def sample() -> list[str]:
     return [*lines, ""]
 
 
-def large() -> list[str]:
+def _large_problem() -> RosterProblem:
+    """The generated 300-agent centre over 4 weeks from 2025-09-01, staffed from its actual contacts."""
     base = SampleParameters()
     scale = 300 / base.team_size
     queues = tuple(
@@ -90,7 +93,11 @@ def large() -> list[str]:
     centre = generate(params)
     horizon = PlanningHorizon(start=date(2025, 9, 1), days=28)
     requirement = _requirement_from_actuals(centre.history, centre.site, "2025-09-01", 28)
-    problem = problem_from_site(centre.site, horizon, requirement=requirement)  # type: ignore[arg-type]
+    return problem_from_site(centre.site, horizon, requirement=requirement)  # type: ignore[arg-type]
+
+
+def large() -> list[str]:
+    problem = _large_problem()
     settings = SolveSettings(time_limit_s=60.0, workers=2, seed=0)
     lines = [
         "### generated centre: 300 agents, 4 weeks (2025-09-01), hourly requirements, 60 s, 2 workers",
@@ -109,6 +116,34 @@ def large() -> list[str]:
             f"{result.solve_seconds:.1f} | {len(result.hard_violations)} | {peak:.0f} MiB |"
         )
     return [*lines, "", "(peak memory is the process's so far, so the second row includes the first)", ""]
+
+
+def cancel(stops_at: tuple[float, ...] = (5.0, 25.0, 45.0)) -> list[str]:
+    """How soon a cancelled solve returns: ``stop`` set at each time of a 60 s solve of the 300-agent
+    centre, ours (week by week) against one whole-horizon model in the same run."""
+    import threading
+
+    problem = _large_problem()
+    lines = [
+        "### cancelling a solve: 300 agents, 4 weeks, 60 s limit, stop set after t seconds, 2 workers",
+        "",
+        "| solver | stop at | returned after | after the stop | status | hard violations |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, run in (("ours (week by week)", solve), ("one whole-horizon model", solve_whole)):
+        for at in stops_at:
+            stop = threading.Event()
+            timer = threading.Timer(at, stop.set)
+            timer.start()
+            began = time.perf_counter()
+            result = run(problem, SolveSettings(time_limit_s=60.0, workers=2, seed=0, stop=stop))
+            took = time.perf_counter() - began
+            timer.cancel()
+            lines.append(
+                f"| {name} | {at:g} s | {took:.1f} s | {took - at:.1f} s | {result.status.value} | "
+                f"{len(result.hard_violations)} |"
+            )
+    return [*lines, ""]
 
 
 def pyworkforce_comparison(agents: int = 20, time_limit: float = 10.0) -> list[str]:
@@ -180,13 +215,19 @@ def _short_pyworkforce(solution: dict, need: dict[str, list[int]]) -> int:  # ty
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["sample", "large", "pyworkforce"])
+    parser.add_argument("--only", choices=["sample", "large", "cancel", "pyworkforce"])
     args = parser.parse_args()
     import cmdstanpy
 
     cmdstanpy.disable_logging()
     logging.getLogger("prophet").setLevel(logging.ERROR)
-    for name, run in (("sample", sample), ("large", large), ("pyworkforce", pyworkforce_comparison)):
+    parts = (
+        ("sample", sample),
+        ("large", large),
+        ("cancel", cancel),
+        ("pyworkforce", pyworkforce_comparison),
+    )
+    for name, run in parts:
         if args.only in (None, name):
             print("\n".join(run()), flush=True)
     return 0
