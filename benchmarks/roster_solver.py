@@ -96,6 +96,10 @@ def _large_problem() -> RosterProblem:
     return problem_from_site(centre.site, horizon, requirement=requirement)  # type: ignore[arg-type]
 
 
+LARGE_SOLVERS = (("ours (week by week)", solve), ("one whole-horizon model", solve_whole))
+"""The two solvers the 300-agent centre compares: ours (week by week) and one whole-horizon model."""
+
+
 def large() -> list[str]:
     problem = _large_problem()
     settings = SolveSettings(time_limit_s=60.0, workers=2, seed=0)
@@ -105,7 +109,7 @@ def large() -> list[str]:
         "| solver | status | objective | lower bound | gap | seconds | hard violations | peak memory |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for name, run in (("ours (week by week)", solve), ("one whole-horizon model", solve_whole)):
+    for name, run in LARGE_SOLVERS:
         result = run(problem, settings)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         gap = f"{result.gap:.2%}" if result.gap is not None else "-"
@@ -130,7 +134,7 @@ def cancel(stops_at: tuple[float, ...] = (5.0, 25.0, 45.0)) -> list[str]:
         "| solver | stop at | returned after | after the stop | status | hard violations |",
         "|---|---|---|---|---|---|",
     ]
-    for name, run in (("ours (week by week)", solve), ("one whole-horizon model", solve_whole)):
+    for name, run in LARGE_SOLVERS:
         for at in stops_at:
             stop = threading.Event()
             timer = threading.Timer(at, stop.set)
