@@ -282,7 +282,10 @@ def lp_dives(solver: cp_model.CpSolver, workers: int, subsolvers: tuple[str, ...
     ``max_lp`` (linearization 2) beside ``pseudo_costs`` (LP-guided, branching on pseudo-costs) gave
     rosters of 874,920-877,460 in 10 s on seeds 0-7, 0.99-1.26% above their own bound (mean 1.16%);
     ``default_lp`` beside ``max_lp`` gave 876,020-884,300, 1.03-1.72% (mean 1.33%), same session.
-    With one worker, ``max_lp`` alone: 0.9-2.0%. ``subsolvers`` names another pair (:data:`LP_BOUNDS`).
+    With one worker, ``max_lp`` alone: 0.9-2.0%. Since coverage counts shortage in whole steps (a
+    tighter relaxation, :class:`solver.rules.soft.Coverage`) the pair ends 0.24-0.49% above its bound
+    on seeds 0-4, CP-SAT's own list 0.27-3.38% (2026-12-05). ``subsolvers`` names another pair
+    (:data:`LP_BOUNDS`).
     """
     if workers >= 2:
         solver.parameters.subsolvers.extend(subsolvers)
