@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 from typing import Any
 
@@ -72,15 +73,19 @@ def test_a_plans_start_agent_days_caps_the_first_neighbourhoods_of_a_large_roste
     ctx, cost = rules_model(kit.problem(team, days=28))
     ctx.model.minimize(cost)
     asked: list[float] = []
+    enough = threading.Event()  # the first neighbourhoods are all this test needs
+
+    def recorded(c: Any, kind: str, size: float, *rest: Any) -> Any:
+        asked.append(size)
+        enough.set()
+        return real(c, kind, size, *rest)
+
     real = search._neighbourhood
-    monkeypatch.setattr(
-        search,
-        "_neighbourhood",
-        lambda c, kind, size, *rest: asked.append(size) or real(c, kind, size, *rest),
-    )
+    monkeypatch.setattr(search, "_neighbourhood", recorded)
     start = _first_roster(ctx)
     plan = NeighbourhoodPlan(size=0.25, start_agent_days=40)
-    improve(ctx, start, -math.inf, time.perf_counter() + 0.5, SolveSettings(workers=2, seed=0), plan)
+    settings = SolveSettings(workers=2, seed=0, stop=enough)
+    improve(ctx, start, -math.inf, time.perf_counter() + 30, settings, plan)
     assert asked and math.isclose(asked[0], 40 / 560)  # not 0.25
     assert max(asked) <= plan.max_size
 
