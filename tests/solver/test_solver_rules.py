@@ -481,6 +481,26 @@ def _(kit: Any) -> Case:
     )
 
 
+@case("coverage", "short_past_a_whole_shallow_agent")
+def _(kit: Any) -> Case:
+    need = kit.requirement([("chat", _at(kit.day(0), "10:00"), 7)])
+    team = "ABCDEFG"
+    p = kit.problem(team, days=2, queues=("chat",), interval_cover=need)
+    # 2 of 7 short for 60 min = 120 agent-minutes; the first 20% of 420 (84: one whole agent and 24
+    # minutes of the next) shallow at 10, the other 36 deep at 30
+    everyone = {a: "E -" for a in team}
+    return _pair(
+        kit,
+        p,
+        {**everyone, "F": "- -", "G": "- -"},
+        everyone,
+        agent_id=None,
+        day=kit.day(0),
+        bystanders=tuple(team),
+        cost=84 * 10 + 36 * 30,
+    )
+
+
 @case("coverage", "half_interval_surplus")
 def _(kit: Any) -> Case:
     need = kit.requirement([("chat", _at(kit.day(0), "17:00"), 1)])
