@@ -190,8 +190,8 @@ class Coverage(Rule):
             short = model.new_int_var(0, required // unit, f"short[{tag}]")
             model.add(covered - required == surplus - unit * short)
             # Shortage and surplus each cost, so an optimal roster never has both, and shallow units are
-            # cheaper than deep ones, so they fill first. No booleans to force that: they weaken the LP
-            # bound, and the reported objective is recomputed from the roster by the check face anyway.
+            # cheaper than deep ones, so they fill first. Nothing forces either order (indicators would
+            # weaken the LP bound); the reported objective is recomputed from the roster anyway.
             whole, rest = divmod(shallow_cap(problem, required), unit)
             shallow = model.new_int_var(0, whole, f"shallow[{tag}]")
             shallow_minutes: Any = unit * shallow

@@ -7,6 +7,7 @@ good the roster. The relaxation is read here by GLOP from the model CP-SAT is gi
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from ortools.sat import cp_model_pb2
 from solver import SoftWeights, SolveSettings, solve
 from solver.problem import AgentTerms
 from solver.solve import rules_model
-from tests.solver.test_solver_rules import _at
 
 
 def _lp_value(model: Any, tmp_path: Path) -> float:
@@ -62,7 +62,8 @@ def test_the_relaxation_prices_a_shortage_in_whole_agents(kit: Any, tmp_path: Pa
     # 10, the other 12 deep at 30 = 840, plus 7 x 540 paid minutes. Half an agent short in each hour
     # (30 shallow minutes at 10, twice = 600) is no roster, and a relaxation that allows it proves 240
     # less than any roster can reach.
-    need = kit.requirement([("chat", _at(kit.day(0), "10:00"), 4), ("chat", _at(kit.day(0), "20:00"), 4)])
+    monday = kit.day(0)
+    need = kit.requirement([("chat", datetime.combine(monday, time(hour)), 4) for hour in (10, 20)])
     team = "ABCDEFG"
     problem = kit.problem(
         team,
