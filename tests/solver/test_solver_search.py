@@ -407,3 +407,30 @@ def test_a_plan_draws_only_its_own_kinds_of_neighbourhood(kit: Any, monkeypatch:
         NeighbourhoodPlan(),
     )
     assert drawn and "pair" not in drawn  # the default kinds leave out every-agent windows
+
+
+def test_a_spot_weight_power_below_one_draws_cheap_costly_spots_more_often(kit: Any) -> None:
+    """Two costly spots, one costing 100 (a forced shortfall, say) and one costing 1 (a missed
+    request): by cost the cheap one gets about 1 draw in 101; by the square root of cost, 1 in 11."""
+    import pytest
+
+    from solver.search import NeighbourhoodPlan, SubModels
+
+    with pytest.raises(ValueError, match="spot_weight_power"):
+        NeighbourhoodPlan(spot_weight_power=0)
+    ctx = build_context(kit.problem([kit.agent("A01"), kit.agent("A02")], days=7))
+    first_day = ctx.problem.days[0]
+    dear, cheap = (next(iter(ctx.shifts[(agent, first_day)].values())).index for agent in ("A01", "A02"))
+    models = SubModels(ctx)
+    models.coefficients = [(dear, 100), (cheap, 1)]  # the two spots' penalties, nothing else costs
+    models.reading = {}  # each spot is its own decision: no constraint adds other agents
+    values = [1] * len(ctx.model.proto.variables)
+
+    def cheap_share(power: float) -> float:
+        rng = random.Random(0)
+        draws = [models.hot_spot(values, rng, power) for _ in range(4000)]
+        assert all(draw in ([("A01", first_day)], [("A02", first_day)]) for draw in draws)
+        return sum(draw == [("A02", first_day)] for draw in draws) / len(draws)
+
+    assert cheap_share(1.0) < 0.02
+    assert 0.07 < cheap_share(0.5) < 0.12
