@@ -7,6 +7,8 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
 from solver.context import build_context
 from solver.search import KINDS, _neighbourhood
 
@@ -412,8 +414,6 @@ def test_a_plan_draws_only_its_own_kinds_of_neighbourhood(kit: Any, monkeypatch:
 def test_a_spot_weight_power_below_one_draws_cheap_costly_spots_more_often(kit: Any) -> None:
     """Two costly spots, one costing 100 (a forced shortfall, say) and one costing 1 (a missed
     request): by cost the cheap one gets about 1 draw in 101; by the square root of cost, 1 in 11."""
-    import pytest
-
     from solver.search import NeighbourhoodPlan, SubModels
 
     with pytest.raises(ValueError, match="spot_weight_power"):
