@@ -229,9 +229,11 @@ def benchmark_settings(
     at its first roster after 3% of the time: the neighbourhoods bring the cost down far faster than
     CP-SAT does (Instance12, seeds 0-4: mean 4400 against 4460 running the whole tenth, and 4584
     against 4669 before the ``halves`` neighbourhood; small gains against a spread of 300-500 points).
-    Drawing :data:`LARGE_KINDS` there gave 4188-4397 on seeds 0-9, mean 4239, seven within 5% of the
-    best known, against 4114-4511 (mean 4301, seeds 0-4) with the kinds before ``pair`` and 4192-4408
-    (mean 4311, seeds 0-9, two within 5%) with every kind, the same afternoon.
+    Drawing the large kinds there (costly spots and weekends twice, on 2026-12-04) gave 4188-4397 on
+    seeds 0-9, mean 4239, seven within 5% of the best known, against 4114-4511 (mean 4301, seeds 0-4)
+    with the kinds before ``pair`` and 4192-4408 (mean 4311, seeds 0-9, two within 5%) with every kind,
+    the same afternoon; since 2026-12-06 windows of days take the second draw of weekends
+    (:data:`LARGE_KINDS`).
     """
     options = sum(1 for member in instance.staff for limit in member.max_shifts.values() if limit > 0)
     size = options * instance.days
