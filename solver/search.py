@@ -122,14 +122,15 @@ def _fixed_outside(
     return fixed
 
 
-KINDS = ("agents", "window", "agents_window", "related", "hot", "weekends", "halves", "pair")
+KINDS = ("agents", "window", "agents_window", "related", "hot", "weekends", "halves", "pair", "types")
 """Neighbourhoods: some agents over every day; every agent over a window of days; some agents over a
 window; agents who can work the same shifts and queues as a chosen one, over a window; agents who could
 mend a costly part of the roster (a short interval, a missed request), over a window around it; some
 agents from Friday to Monday around two weekends (to move weekend work between agents under a maximum of
 worked weekends: Curtois Instance12 at 60 s went from 4947 to 4743 and from 5027 to 4547 on two seeds);
 the agents who work only one day of a weekend, with others, over every day; every agent over two windows
-of days, one around a costly part of the roster and one elsewhere.
+of days, one around a costly part of the roster and one elsewhere; every agent over every day they work,
+keeping those days but free to change the shift, with a few agents wholly free.
 
 A weekend worked by halves spends one of the agent's worked weekends on one day of cover: where every
 shortfall is at weekends and every agent works their maximum of weekends (Instance12), only whole
@@ -143,7 +144,7 @@ days away, and one window cannot hold both ends of that exchange. A window of tw
 solved to optimality, found nothing there, while two windows of a week did."""
 
 
-DEFAULT_KINDS = tuple(kind for kind in KINDS if kind != "pair")
+DEFAULT_KINDS = tuple(kind for kind in KINDS if kind not in ("pair", "types"))
 """The kinds a plan draws from unless it names its own: every kind but ``pair``, which frees every agent
 over its windows, more agent-days than a large centre's neighbourhood can re-solve in a step (300 agents
 over two windows of two days is 1,200 agent-days, where the polishing of :mod:`solver.windows` starts at
@@ -163,10 +164,15 @@ def _similar(ctx: ModelContext, seed: AgentId) -> list[AgentId]:
     return sorted(others, key=lambda a: -len(mine & able(a)))
 
 
+def working_days(ctx: ModelContext, values: Sequence[int]) -> set[tuple[AgentId, date]]:
+    """The agent-days with a shift in ``values``."""
+    return {key for key, shifts in ctx.shifts.items() if any(values[var.index] for var in shifts.values())}
+
+
 def half_weekends(ctx: ModelContext, values: Sequence[int]) -> dict[date, list[AgentId]]:
     """Saturday -> the agents who work exactly one day of that weekend in ``values`` (weekends with
     none are left out)."""
-    working = {key for key, shifts in ctx.shifts.items() if any(values[var.index] for var in shifts.values())}
+    working = working_days(ctx, values)
     found: dict[date, list[AgentId]] = {}
     for weekend in weekends(ctx.problem.days):  # the contract rule's weekends
         if len(weekend) < 2:
@@ -188,6 +194,8 @@ def _neighbourhood(
     """The agent-days a neighbourhood of ``kind`` frees: about ``size`` of all of them. ``hot`` are the
     agent-days behind a costly part of the roster (for ``"hot"`` and ``"pair"``), ``halves`` the agents
     working half of each weekend (for ``"halves"``, from :func:`half_weekends`)."""
+    if kind == "types":
+        raise ValueError("types: its neighbourhood also says which days keep a shift (_shift_changes)")
     agents = [agent.id for agent in ctx.problem.agents]
     days = list(ctx.problem.days)
 
@@ -244,6 +252,19 @@ def _neighbourhood(
     else:
         chosen = rng.sample(agents, count)
     return {(a, d) for a in chosen for d in window(share)}
+
+
+def _shift_changes(
+    ctx: ModelContext, size: float, rng: random.Random, working: set[tuple[AgentId, date]]
+) -> tuple[set[tuple[AgentId, date]], set[tuple[AgentId, date]]]:
+    """A ``types`` neighbourhood: (the agent-days it frees, those of them that must keep a shift).
+
+    Every agent-day worked in the incumbent is freed but keeps a shift (which one is free), and about
+    half of ``size`` of the agents are freed over every day, working or not."""
+    agents = [agent.id for agent in ctx.problem.agents]
+    chosen = set(rng.sample(agents, min(len(agents), round(size * len(agents) / 2))))
+    keep = {key for key in working if key[0] not in chosen}
+    return keep | {(a, d) for a in chosen for d in ctx.problem.days}, keep
 
 
 def _constraint_variables(constraint: Any) -> set[int]:
@@ -334,9 +355,12 @@ class SubModels:
                     changed = True
         return defined
 
-    def model(self, free: set[int], values: list[int]) -> tuple[cp_model.CpModel, set[int]]:
+    def model(
+        self, free: set[int], values: list[int], one_of: Sequence[Sequence[int]] = ()
+    ) -> tuple[cp_model.CpModel, set[int]]:
         """The neighbourhood's model (``free`` decision variables, the rest fixed to ``values``) and the
-        variables it may change; only those are to be read from its solution (see :meth:`merge`)."""
+        variables it may change; only those are to be read from its solution (see :meth:`merge`).
+        Each of ``one_of`` (freed Booleans: an agent-day's shifts) must have exactly one set."""
         loose = set(free)
         seen: set[int] = set()  # constraints reading a freed variable: the ones kept
         reached = list(free)
@@ -364,6 +388,8 @@ class SubModels:
             domain = variables[var].domain
             domain.clear()
             domain.extend([values[var], values[var]])
+        for literals in one_of:
+            sub.proto.constraints.add().exactly_one.literals.extend(literals)
         sub.proto.solution_hint.vars.extend(range(len(values)))
         sub.proto.solution_hint.values.extend(values)
         return sub, loose
@@ -581,9 +607,14 @@ def improve(
                     else None
                 )
                 halves = half_weekends(ctx, incumbent.values) if kind == "halves" else None
-                free = _neighbourhood(ctx, kind, sizes[kind], rng, hot, halves)
+                keep: set[tuple[AgentId, date]] = set()
+                if kind == "types":
+                    free, keep = _shift_changes(ctx, sizes[kind], rng, working_days(ctx, incumbent.values))
+                else:
+                    free = _neighbourhood(ctx, kind, sizes[kind], rng, hot, halves)
                 fixed = {index for index, _ in _fixed_outside(ctx, free, incumbent.values)}
-                sub, loose = models.model(models.decisions - fixed, incumbent.values)
+                one_of = [[var.index for var in ctx.shifts[key].values()] for key in keep]
+                sub, loose = models.model(models.decisions - fixed, incumbent.values, one_of)
                 solver = cp_model.CpSolver()
                 solver.parameters.max_time_in_seconds = max(0.05, min(plan.step_s, remaining))
                 solver.parameters.num_workers = 1

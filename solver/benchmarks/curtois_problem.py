@@ -66,14 +66,21 @@ POLISHED_MODEL_OPTIONS = 5000
 """Above this many agent-day-shift options the whole-model phase takes half the time, and the
 neighbourhood search the other half."""
 
-EXCHANGE_KINDS = ("pair", "pair", "hot", "agents_window", "window", "halves")
+EXCHANGE_KINDS = ("pair", "pair", "hot", "agents_window", "window", "halves", "types")
 """The neighbourhoods of medium instances, two windows drawn twice as often as the others: there every
 agent works close to their maximum of days, so mending a shortfall means giving up a shift elsewhere.
 ``halves`` frees an agent who works half a weekend, with others, over every day: Instance10 asks for
 206 weekend shifts where its staff can work at most 160 (every agent's maximum of weekends, worked
 whole), so the optimum's 46 shortfalls are all at weekends and every weekend worked is worked whole.
 Our rosters stopped at 47 with one agent working a Saturday whose Sunday is a listed day off; moving
-that agent's weekend means moving their whole horizon, which no window reaches."""
+that agent's weekend means moving their whole horizon, which no window reaches. ``types`` changes the
+shifts of the days each agent works, over the whole horizon (with a few agents wholly free): Instance8
+allows each agent at most 4 nights and needs all 74 of them, so a night moved on one day is given back
+weeks away. Instance8, seeds 0-9 (2026-12-06, one hour): 1431, 1322, 1332, 1416, 1441, 1417, 1317, 1420,
+1409 and 1317 with it (three within 2% of the best known; its four runs at the 12 forced shortfalls
+ended at 1317-1332), 1330, 1407, 1332, 1498 and 1324 without it on seeds 5-9 (one; three at 12,
+1324-1332). Whether a run reaches the 12 at all it does not change. Instance9 447, 439, 445 and
+Instance10 4646, 4642, 4636 with it (all within 2%)."""
 
 LARGE_KINDS = ("hot", "hot", "window", "window", "weekends", "halves", "agents", "pair")
 """The neighbourhoods of large instances: the costly spots and windows of days drawn twice as often, the
@@ -221,21 +228,21 @@ def benchmark_settings(
     spots are drawn by the square root of their cost (``spot_weight_power``): each instance's few
     forced shortfalls (Instance9: 4, 400 of a 442 roster) otherwise take nine draws in ten, and the
     missed requests left to mend get one; on 2026-12-06 night Instance9 gave 439-446 on seeds 0-4 (all
-    within 2%) against 444-458 (one in five) by cost, Instance8 1327-1412 against 1420-1525. Up to
-    :data:`LARGE_MODEL_OPTIONS`, ``max_lp`` gets half the time and the neighbourhood search the rest,
-    drawing the default kinds: Instance11 gave 3445, 3460 and 3456 on three seeds that way, against 3444
-    to 3771 on the whole model alone (3443, 3453 and 3450 with ``pair`` added: no gain). Large ones get
-    CP-SAT's own portfolio, whose first roster comes much sooner (item 5), for a tenth of the time,
-    then the neighbourhood search, which beat CP-SAT alone there (Instance12 at 60 s: 4314, 4293, 4417
-    and 4502 on four runs with a tenth, 4432 and 4553 with a fifth). There the first phase hands over
-    at its first roster after 3% of the time: the neighbourhoods bring the cost down far faster than
-    CP-SAT does (Instance12, seeds 0-4: mean 4400 against 4460 running the whole tenth, and 4584
+    within 2%) against 444-458 (one in five) by cost, Instance8 1327-1412 against 1420-1525. Since
+    2026-12-06 they also draw ``types`` (the shifts of every worked day changed over the whole
+    horizon). Up to :data:`LARGE_MODEL_OPTIONS`, ``max_lp`` gets half the time and the neighbourhood
+    search the rest, drawing the default kinds: Instance11 gave 3445, 3460 and 3456 on three seeds that
+    way, against 3444 to 3771 on the whole model alone (3443, 3453 and 3450 with ``pair`` added: no gain).
+    Large ones get CP-SAT's own portfolio, whose first roster comes much sooner (item 5), for a tenth of
+    the time, then the neighbourhood search, which beat CP-SAT alone there (Instance12 at 60 s: 4314,
+    4293, 4417 and 4502 on four runs with a tenth, 4432 and 4553 with a fifth). There the first phase
+    hands over at its first roster after 3% of the time: the neighbourhoods bring the cost down far faster
+    than CP-SAT does (Instance12, seeds 0-4: mean 4400 against 4460 running the whole tenth, and 4584
     against 4669 before the ``halves`` neighbourhood; small gains against a spread of 300-500 points).
-    Drawing the large kinds there (costly spots and weekends twice, on 2026-12-04) gave 4188-4397 on
-    seeds 0-9, mean 4239, seven within 5% of the best known, against 4114-4511 (mean 4301, seeds 0-4)
-    with the kinds before ``pair`` and 4192-4408 (mean 4311, seeds 0-9, two within 5%) with every kind,
-    the same afternoon; since 2026-12-06 windows of days take the second draw of weekends
-    (:data:`LARGE_KINDS`).
+    Drawing the large kinds there (costly spots and weekends twice, on 2026-12-04) gave 4188-4397 on seeds
+    0-9, mean 4239, seven within 5% of the best known, against 4114-4511 (mean 4301, seeds 0-4) with the
+    kinds before ``pair`` and 4192-4408 (mean 4311, seeds 0-9, two within 5%) with every kind, the same
+    afternoon; since 2026-12-06 windows of days take the second draw of weekends (:data:`LARGE_KINDS`).
     """
     options = sum(1 for member in instance.staff for limit in member.max_shifts.values() if limit > 0)
     size = options * instance.days

@@ -43,6 +43,10 @@ def test_every_kind_frees_something_and_only_agent_days_of_the_roster(kit: Any) 
     everything = {(a.id, d) for a in ctx.problem.agents for d in ctx.problem.days}
     hot = [("A01", ctx.problem.days[3])]
     for kind in KINDS:
+        if kind == "types":  # it also says which freed days keep a shift: see the tests of _shift_changes
+            with pytest.raises(ValueError, match="types"):
+                _neighbourhood(ctx, kind, 0.2, random.Random(1))
+            continue
         free = _neighbourhood(ctx, kind, 0.2, random.Random(1), hot if kind == "hot" else None)
         assert free and free <= everything, kind
 
@@ -434,3 +438,104 @@ def test_a_spot_weight_power_below_one_draws_cheap_costly_spots_more_often(kit: 
 
     assert cheap_share(1.0) < 0.02
     assert 0.07 < cheap_share(0.5) < 0.12
+
+
+TWO_NIGHTS_APART = """SECTION_HORIZON
+14
+
+SECTION_SHIFTS
+E,480,
+N,480,E
+
+SECTION_STAFF
+A,E=14|N=1,960,480,1,1,1,2
+B,E=14|N=1,960,480,1,1,1,2
+
+SECTION_SHIFT_ON_REQUESTS
+A,13,N,2
+B,0,N,2
+
+SECTION_COVER
+0,E,1,100,1
+0,N,1,100,1
+13,E,1,100,1
+13,N,1,100,1
+"""
+"""Two agents, each allowed one night and at most two days; the first and last days each need an early
+and a night. A wants the last night and B the first: the roster giving each the other's night misses both
+requests (cost 4), and mending it means swapping shifts on days thirteen days apart."""
+
+
+def _two_nights_apart() -> tuple[Any, Any, Any]:
+    """The search model of :data:`TWO_NIGHTS_APART`, its days, and the roster missing both requests."""
+    from solver.benchmarks.curtois import parse_instance_text
+    from solver.benchmarks.curtois_problem import assignment_to_roster, problem_from_instance
+    from solver.search import incumbent_of
+
+    instance = parse_instance_text(TWO_NIGHTS_APART, name="two nights apart")
+    problem = problem_from_instance(instance)
+    ctx = _search_model(problem)
+    off = [None] * 12
+    roster = assignment_to_roster(problem, {"A": ["N", *off, "E"], "B": ["E", *off, "N"]})
+    incumbent = incumbent_of(ctx, roster)
+    assert incumbent is not None and incumbent.objective == 4
+    return ctx, list(problem.days), incumbent
+
+
+def test_a_types_neighbourhood_changes_shifts_across_the_horizon_keeping_the_days_worked() -> None:
+    from ortools.sat.python import cp_model
+
+    from solver.search import SubModels, _fixed_outside, _shift_changes, working_days
+
+    ctx, days, incumbent = _two_nights_apart()
+    working = working_days(ctx, incumbent.values)
+    assert working == {(a, d) for a in "AB" for d in (days[0], days[13])}
+    free, keep = _shift_changes(ctx, 0.01, random.Random(0), working)  # no agent wholly free
+    assert free == keep == working
+    models = SubModels(ctx)
+    fixed = {index for index, _ in _fixed_outside(ctx, free, incumbent.values)}
+    one_of = [[var.index for var in ctx.shifts[key].values()] for key in keep]
+    sub, loose = models.model(models.decisions - fixed, incumbent.values, one_of)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(sub) == cp_model.OPTIMAL and solver.objective_value == 0
+    values = SubModels.merge(incumbent.values, list(solver.response_proto.solution), loose)
+    assert working_days(ctx, values) == working
+    assert values[ctx.shifts[("A", days[13])]["N"].index] == 1  # each agent got the night they asked for
+    assert values[ctx.shifts[("B", days[0])]["N"].index] == 1
+
+    # A kept day may not go off, although the contract would allow one day fewer: without the
+    # exactly-one constraints the same neighbourhood could drop it (at the cost of a short cover).
+    def with_a_off_on_day_0(model: cp_model.CpModel) -> cp_model.CpModel:
+        model = model.clone()
+        for var in ctx.shifts[("A", days[0])].values():
+            domain = model.proto.variables[var.index].domain
+            domain.clear()
+            domain.extend([0, 0])
+        return model
+
+    assert cp_model.CpSolver().solve(with_a_off_on_day_0(sub)) == cp_model.INFEASIBLE
+    unkept, _ = models.model(models.decisions - fixed, incumbent.values)
+    assert cp_model.CpSolver().solve(with_a_off_on_day_0(unkept)) == cp_model.OPTIMAL
+
+
+def test_a_types_neighbourhood_frees_a_few_agents_over_every_day() -> None:
+    from solver.search import _shift_changes
+
+    ctx, days, _ = _two_nights_apart()
+    working = {("A", days[0]), ("B", days[13])}
+    free, keep = _shift_changes(ctx, 1.0, random.Random(0), working)  # half of the agents: one
+    chosen = {a for a in "AB" if {(a, d) for d in days} <= free}
+    assert len(chosen) == 1
+    assert keep == {key for key in working if key[0] not in chosen}
+    assert free == keep | {(a, d) for a in chosen for d in days}
+
+
+def test_the_search_drawing_types_alone_mends_the_two_nights() -> None:
+    from solver.search import NeighbourhoodPlan, improve
+    from solver.solve import SolveSettings
+
+    ctx, _, incumbent = _two_nights_apart()
+    plan = NeighbourhoodPlan(kinds=("types",), step_s=1.0)
+    found = improve(ctx, incumbent, 0, time.perf_counter() + 10, SolveSettings(workers=2, seed=0), plan)
+    assert found.objective == 0
