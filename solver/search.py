@@ -6,11 +6,12 @@ bound; with no roster at the end of its share, it goes on to its first. The seco
 (:func:`improve`) repeatedly frees part of the roster -- some agents over every day, every agent over a
 window of days, some agents over a window, agents who can do the same work, the agents behind a costly
 part of the roster, some agents around two weekends, or the agents working half a weekend over every
-day, or every agent over two windows of days, one around a costly spot -- fixes everything else to the
-best roster so far, and re-solves a small model holding only the constraints the freed part touches
-(:class:`SubModels`), one neighbourhood per worker at a time. A kind of neighbourhood solved to
-optimality grows; one that runs out of time shrinks. The roster is judged at the end by the rules' check
-faces, exactly as :func:`solver.solve.solve` judges its own.
+day, or every agent over two windows of days, one around a costly spot, or the shift of every day worked
+(the days kept) with a few agents wholly free -- fixes everything else to the best roster so far, and
+re-solves a small model holding only the constraints the freed part touches (:class:`SubModels`), one
+neighbourhood per worker at a time. A kind of neighbourhood solved to optimality grows; one that runs
+out of time shrinks. The roster is judged at the end by the rules' check faces, exactly as
+:func:`solver.solve.solve` judges its own.
 
 Used for the Curtois benchmark (:mod:`solver.benchmarks.curtois_problem`) and to polish a long horizon
 solved week by week (:mod:`solver.windows`).
@@ -148,7 +149,7 @@ DEFAULT_KINDS = tuple(kind for kind in KINDS if kind not in ("pair", "types"))
 """The kinds a plan draws from unless it names its own: every kind but ``pair``, which frees every agent
 over its windows, more agent-days than a large centre's neighbourhood can re-solve in a step (300 agents
 over two windows of two days is 1,200 agent-days, where the polishing of :mod:`solver.windows` starts at
-250)."""
+250), and ``types``, which frees every day worked in the horizon (several thousand agent-days there)."""
 
 
 def _similar(ctx: ModelContext, seed: AgentId) -> list[AgentId]:

@@ -76,11 +76,13 @@ Our rosters stopped at 47 with one agent working a Saturday whose Sunday is a li
 that agent's weekend means moving their whole horizon, which no window reaches. ``types`` changes the
 shifts of the days each agent works, over the whole horizon (with a few agents wholly free): Instance8
 allows each agent at most 4 nights and needs all 74 of them, so a night moved on one day is given back
-weeks away. Instance8, seeds 0-9 (2026-12-06, one hour): 1431, 1322, 1332, 1416, 1441, 1417, 1317, 1420,
-1409 and 1317 with it (three within 2% of the best known; its four runs at the 12 forced shortfalls
-ended at 1317-1332), 1330, 1407, 1332, 1498 and 1324 without it on seeds 5-9 (one; three at 12,
-1324-1332). Whether a run reaches the 12 at all it does not change. Instance9 447, 439, 445 and
-Instance10 4646, 4642, 4636 with it (all within 2%)."""
+weeks away. Eight Instance8 rosters where the search had stalled (40-45 s into a run), given 15 s
+more on two seeds each: within 2% of the best known in 8 of 16 with it against 4 of 16 without
+(2026-12-06). Whole runs, seeds 0-9: 1431, 1322, 1332, 1416, 1441, 1417, 1317, 1420, 1409 and 1317
+with it (three within 2%; its four runs at the 12 forced shortfalls ended at 1317-1332), 1330, 1407,
+1332, 1498 and 1324 without it on seeds 5-9 (one); the benchmark command then gave none of five, four
+of them at 13 shortfalls: whether a run reaches the 12 at all it does not change. Instance9 447, 439,
+445 and Instance10 4646, 4642, 4636 with it (all within 2%)."""
 
 LARGE_KINDS = ("hot", "hot", "window", "window", "weekends", "halves", "agents", "pair")
 """The neighbourhoods of large instances: the costly spots and windows of days drawn twice as often, the
