@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,6 +185,34 @@ def _stored(instance: CurtoisInstance, path: Path) -> dict[str, list[str | None]
     return {row[0]: [None if s == "-" else s for s in row[1:]] for row in rows}
 
 
+def _search_from_stored(
+    curtois_dir: Path, name: str, path: Path, kind: str, target: int, seconds: float
+) -> tuple[Any, Any, Any]:
+    """The stored roster's score, then the medium plan's search drawing ``kind`` alone from it (its
+    incumbent must cost what the benchmark charges) until ``target`` or ``seconds``: (the score before,
+    the search's result, the score after)."""
+    import time
+
+    from solver.benchmarks.curtois_problem import benchmark_settings
+    from solver.search import improve, incumbent_of, roster_of
+    from solver.solve import rules_model
+
+    instance = _instance(curtois_dir, name)
+    problem = problem_from_instance(instance)
+    assignment = _stored(instance, path)
+    before = evaluate(instance, assignment)
+    ctx, cost = rules_model(problem, work_days=True)
+    ctx.model.minimize(cost)
+    incumbent = incumbent_of(ctx, assignment_to_roster(problem, assignment))
+    assert incumbent is not None and incumbent.objective == before.objective
+    settings, plan = benchmark_settings(instance, time_limit_s=60)
+    assert kind in (plan.kinds or ())
+    plan = replace(plan, kinds=(kind,))
+    # the search stops as soon as it reaches the target
+    found = improve(ctx, incumbent, target, time.perf_counter() + seconds, settings, plan)
+    return before, found, evaluate(instance, roster_to_assignment(roster_of(ctx, found)))
+
+
 def test_the_halves_neighbourhood_mends_instance10s_half_weekend(curtois_dir: Path) -> None:
     """Instance10 asks for 206 weekend shifts; worked whole, every agent's weekends supply 160, so its
     optimum's 46 shortfalls are the least there can be. The fixture is one of our rosters stuck at 47:
@@ -193,29 +222,10 @@ def test_the_halves_neighbourhood_mends_instance10s_half_weekend(curtois_dir: Pa
     Only ``halves`` is drawn here: the whole plan gets there too, in 1-14 s on four seeds, in a time
     that depends on which costly spots its other kinds draw first (two runs in nine took over 30 s
     with the spots drawn by the square root of their cost), which is not what this test is about."""
-    import time
-
-    from solver.benchmarks.curtois_problem import benchmark_settings
-    from solver.search import improve, incumbent_of, roster_of
-    from solver.solve import rules_model
-
-    instance = _instance(curtois_dir, "Instance10")
-    problem = problem_from_instance(instance)
-    assignment = _stored(instance, HALF_WEEKEND_ROSTER)
-    before = evaluate(instance, assignment)
+    before, _, after = _search_from_stored(curtois_dir, "Instance10", HALF_WEEKEND_ROSTER, "halves", 4699, 30)
     assert (before.objective, before.breakdown["cover_under"]) == (4743, 4700)  # 47 shortfalls
-    ctx, cost = rules_model(problem, work_days=True)
-    ctx.model.minimize(cost)
-    incumbent = incumbent_of(ctx, assignment_to_roster(problem, assignment))
-    assert incumbent is not None and incumbent.objective == 4743
-    settings, plan = benchmark_settings(instance, time_limit_s=60)
-    assert "halves" in (plan.kinds or ())
-    plan = replace(plan, kinds=("halves",))
-    # a target below 4700 (47 shortfalls) stops the search as soon as it is met
-    found = improve(ctx, incumbent, 4699, time.perf_counter() + 30, settings, plan)
-    after = evaluate(instance, roster_to_assignment(roster_of(ctx, found)))
     assert not after.hard_violations
-    assert after.breakdown["cover_under"] == 4600, after.breakdown
+    assert after.breakdown["cover_under"] == 4600, after.breakdown  # below 4700: 46 shortfalls
 
 
 STALLED_ROSTER = Path(__file__).parent / "data" / "instance8_1326_stalled.txt"
@@ -228,24 +238,7 @@ def test_the_types_neighbourhood_lowers_a_stalled_instance8_roster(curtois_dir: 
     given back on another, possibly weeks away. Changing only the shifts of the days each agent works,
     over the whole horizon, lowers it (to 1324 in 0.2 s on 2026-12-06), and the roster it leaves still
     keeps every hard rule."""
-    import time
-
-    from solver.benchmarks.curtois_problem import benchmark_settings
-    from solver.search import improve, incumbent_of, roster_of
-    from solver.solve import rules_model
-
-    instance = _instance(curtois_dir, "Instance8")
-    problem = problem_from_instance(instance)
-    assignment = _stored(instance, STALLED_ROSTER)
-    before = evaluate(instance, assignment)
+    before, found, after = _search_from_stored(curtois_dir, "Instance8", STALLED_ROSTER, "types", 1325, 20)
     assert (before.objective, before.breakdown["cover_under"]) == (1326, 1200)
-    ctx, cost = rules_model(problem, work_days=True)
-    ctx.model.minimize(cost)
-    incumbent = incumbent_of(ctx, assignment_to_roster(problem, assignment))
-    assert incumbent is not None and incumbent.objective == 1326
-    settings, plan = benchmark_settings(instance, time_limit_s=60)
-    plan = replace(plan, kinds=("types",))
-    found = improve(ctx, incumbent, 1325, time.perf_counter() + 20, settings, plan)  # stops at 1325
-    after = evaluate(instance, roster_to_assignment(roster_of(ctx, found)))
     assert not after.hard_violations
     assert after.objective == found.objective <= 1325
