@@ -163,8 +163,11 @@ def _left_after(
     worked, leaving room for the days after it.
 
     An agent without weekly limits in the window is also held to the window's share of what is left
-    of their minutes and days (at least its share rounded down, at most rounded up), so that no
-    window takes what the later ones need or leaves the minimum to the last one.
+    of their minutes and days, so that no window takes what the later ones need or leaves the minimum
+    to the last one: days within the share rounded down and up, minutes within half the agent's
+    longest shift of it either way. Minutes come in whole shifts, and a band narrower than a shift
+    can hold none: Curtois Instance12's agent A (18 to 15.75 shifts of 8 h over four weeks) was held
+    to 33.9-38.8 h in its first week, between four shifts and five, and that week was infeasible.
     """
     terms = problem.terms.get(agent.id)
     if terms is None:
@@ -176,24 +179,26 @@ def _left_after(
     weekly = _weeks_in(terms, window)
     spread = not weekly
 
-    def at_least(total: int | None, used: int, here: int, later: int) -> int | None:
+    def at_least(total: int | None, used: int, here: int, later: int, slack: float = 0) -> int | None:
         if total is None:
             return None
         left = max(0, total - used)
-        share = math.floor(left * here / (here + later)) if spread and here + later else 0
-        return max(left - later, share)
+        share = math.floor(left * here / (here + later) - slack) if spread and here + later else 0
+        return max(left - later, share, 0)
 
-    def at_most(total: int | None, used: int, here: int, later: int) -> int | None:
+    def at_most(total: int | None, used: int, here: int, later: int, slack: float = 0) -> int | None:
         if total is None:
             return None
         left = max(0, total - used)
-        return math.ceil(left * here / (here + later)) if spread and here + later else left
+        return min(left, math.ceil(left * here / (here + later) + slack)) if spread and here + later else left
+
+    half_shift = _longest_paid(problem, agent) / 2
 
     worked_weekends = sum(1 for pair in weekends(problem.days) if any(c.day in pair for c in shifts))
     return replace(
         terms,
-        min_minutes=at_least(terms.min_minutes, used_minutes, here_minutes, later_minutes),
-        max_minutes=at_most(terms.max_minutes, used_minutes, here_minutes, later_minutes),
+        min_minutes=at_least(terms.min_minutes, used_minutes, here_minutes, later_minutes, half_shift),
+        max_minutes=at_most(terms.max_minutes, used_minutes, here_minutes, later_minutes, half_shift),
         min_days=at_least(terms.min_days, len(shifts), here_days, later_days),
         max_days=at_most(terms.max_days, len(shifts), here_days, later_days),
         max_shifts={

@@ -90,6 +90,30 @@ def test_rolling_week_carries_the_days_before_it_and_what_is_left(kit: Any) -> N
     assert (left.min_minutes, left.max_minutes, left.max_weekends) == (0, 540, 0)
 
 
+def test_a_rolling_weeks_share_of_minutes_holds_whole_shifts(kit: Any, monkeypatch: Any) -> None:
+    """Nine 9-hour shifts over a fortnight: half of them is 4.5 shifts, so a first week held to its share
+    of the minutes rounded (40.5 h either way) could hold no roster, and solving week by week would
+    fall back to the whole horizon. The share's band is a shift wide: four or five shifts fit it, both
+    weeks are solved, and the fortnight's roster works the nine shifts with no hard rule broken."""
+    import solver.windows as windows
+
+    terms = {"A": AgentTerms(min_minutes=9 * 540, max_minutes=9 * 540)}
+    problem = kit.problem(days=14, terms=terms)
+    week1, _ = week_windows(problem)
+    left = rolling_window(problem, week1, ()).terms["A"]
+    assert left.min_minutes is not None and left.max_minutes is not None
+    assert left.min_minutes <= 4 * 540 and left.max_minutes >= 5 * 540  # four shifts, or five
+    assert left.max_minutes - left.min_minutes <= 2 * 540  # still a share, not the whole fortnight
+    used: list[str] = []
+    original = windows.rolling_window
+    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    result = solve_by_weeks(problem, SolveSettings(time_limit_s=5.0, workers=2, seed=0))
+    assert used == ["week", "week"]  # no week infeasible, so no fall-back to the whole horizon
+    assert result.solved and result.roster is not None
+    assert _hard(problem, result.roster.cells) == []
+    assert sum(1 for c in result.roster.cells if c.agent_id == "A" and c.shift is not None) == 9
+
+
 @PROPERTY
 @given(data=st.data())
 def test_relaxed_weeks_are_relaxations_of_the_whole_problem(kit: Any, data: st.DataObject) -> None:
