@@ -157,7 +157,11 @@ def relaxed_window(problem: RosterProblem, window: Sequence[date]) -> RosterProb
 
 
 def _left_after(
-    problem: RosterProblem, agent: Agent, window: Sequence[date], done: list[RosterCell]
+    problem: RosterProblem,
+    agent: Agent,
+    window: Sequence[date],
+    done: list[RosterCell],
+    weeks_of: Sequence[date] | None = None,
 ) -> AgentTerms:
     """What is left of the agent's horizon totals for ``window`` once ``done`` (the days before it) are
     worked, leaving room for the days after it.
@@ -176,7 +180,7 @@ def _left_after(
     used_minutes = sum(problem.shift(str(c.shift)).paid_minutes for c in shifts)
     later_days, later_minutes = capacity(problem, agent, [d for d in problem.days if d > window[-1]])
     here_days, here_minutes = capacity(problem, agent, window)
-    weekly = _weeks_in(terms, window)
+    weekly = _weeks_in(terms, window if weeks_of is None else weeks_of)
     spread = not weekly
 
     def at_least(total: int | None, used: int, here: int, later: int, slack: float = 0) -> int | None:
@@ -211,23 +215,47 @@ def _left_after(
 
 
 def rolling_window(
-    problem: RosterProblem, window: Sequence[date], done: Sequence[RosterCell]
+    problem: RosterProblem,
+    window: Sequence[date],
+    done: Sequence[RosterCell],
+    lookahead: Sequence[date] = (),
 ) -> RosterProblem:
     """The problem of planning ``window`` once ``done`` (every cell of the horizon before it) is fixed.
 
-    Fairness over the horizon is left out (it is judged on the whole roster).
+    ``lookahead`` (the days just after the window) is planned with it, provisionally: the next window
+    plans those days again. It lets the window end only in ways the next days can carry on (see
+    :func:`lookahead_days`). The weekly limits are those of the window's own weeks. Fairness over the
+    horizon is left out (it is judged on the whole roster).
     """
     before = [c for c in done if c.day < window[0]]
     by_agent: dict[str, list[RosterCell]] = {}
     for cell in before:
         by_agent.setdefault(cell.agent_id, []).append(cell)
+    days = [*window, *lookahead]
     return replace(
         problem,
-        **_in_window(problem, window),  # type: ignore[arg-type]
+        **_in_window(problem, days),  # type: ignore[arg-type]
         history=tuple(problem.history) + tuple(before),
-        terms={a.id: _left_after(problem, a, window, by_agent.get(a.id, [])) for a in problem.agents},
+        terms={a.id: _left_after(problem, a, days, by_agent.get(a.id, []), window) for a in problem.agents},
         weights=replace(problem.weights, fairness_late=0, fairness_weekend=0),
     )
+
+
+def lookahead_days(problem: RosterProblem, window: Sequence[date]) -> list[date]:
+    """The days after ``window`` a rolling window plans with it: one fewer than the longest minimum run
+    (working days or days off) of any agent's terms, within the horizon.
+
+    A run at the end of a window is exempt from its minimum there (it may go on in the next window),
+    so without them a week may end a working run on its Sunday that the next week cannot carry on: on
+    Curtois Instance12, an agent needing two working days in a row ended a week working its Sunday
+    alone with the Monday a listed day off, and the next week was infeasible; where the next days
+    leave the next week no choice at all, the joined roster broke the minimum.
+    """
+    longest = max(
+        (max(t.min_consecutive_days or 0, t.min_consecutive_days_off or 0) for t in problem.terms.values()),
+        default=0,
+    )
+    return [d for d in problem.days if d > window[-1]][: max(0, longest - 1)]
 
 
 SPLIT_AGENT_DAYS = 1500
@@ -461,7 +489,7 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
     build_s = 0.0
     for index, window in enumerate(windows):
         building = time.perf_counter()
-        ctx = _model(rolling_window(problem, window, done))
+        ctx = _model(rolling_window(problem, window, done, lookahead_days(problem, window)))
         now = time.perf_counter()
         if index == 0:
             build_s = now - building  # the machine's pace
@@ -479,7 +507,7 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         week, dive, how = _solve_week(ctx, settings, slice_end, dive_end, week_end, last_end, build_s)
         if week is None:
             return whole(f"week of {window[0]}: {how}")
-        done += week.cells
+        done += [c for c in week.cells if c.day <= window[-1]]  # the lookahead's days come again
         logger.info("week of %s: %s (%.1f s)", window[0], how, time.perf_counter() - now)
     roster = Roster(horizon=problem.horizon, cells=tuple(done))
     if settings.stopped:
