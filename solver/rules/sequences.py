@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from solver.context import ModelContext
+from solver.context import ModelContext, allowed_shifts
 from solver.problem import RosterProblem, is_working, week_starts
 from solver.rules.base import CellIndex, PenaltyTerm, Rule, Violation, day_name
 from wfm.domain import CellKind, RosterCell, ShiftCode
@@ -228,12 +228,28 @@ def _known_before(problem: RosterProblem, agent_id: str) -> list[date]:
     return days
 
 
+def _cannot_work(problem: RosterProblem, agent_id: str, day: date) -> bool:
+    """Whether no roster can give the agent a shift that day: leave, unavailability, nothing to work."""
+    key = (agent_id, day)
+    if key in problem.leave or key in problem.unavailable:
+        return True
+    agent = problem.agent(agent_id)
+    return not problem.skills(agent) or not allowed_shifts(problem, agent)
+
+
+def _history_only(problem: RosterProblem, agent_id: str, run: Sequence[date], after: date) -> bool:
+    """A working run wholly in the published history, ended by a day the agent cannot work: no roster
+    of the horizon could have made it longer, so it is not this roster's."""
+    return all(d not in problem.horizon for d in run) and _cannot_work(problem, agent_id, after)
+
+
 class MinConsecutive(Rule):
     name = "min_consecutive"
     hard = True
     description = (
         "Working runs and rest runs at least their contract minimum; a run reaching beyond what is known "
-        "(before the published history, after the horizon) is exempt."
+        "(before the published history, after the horizon) is exempt, and so is a working run wholly in "
+        "the published history that a day the agent cannot work ends."
     )
 
     def applies(self, problem: RosterProblem) -> bool:
@@ -257,6 +273,9 @@ class MinConsecutive(Rule):
                     for start in range(1, len(timeline) - length):
                         if timeline[start + length] not in problem.horizon:
                             continue  # a run the published history ends is not this roster's
+                        run = timeline[start : start + length]
+                        if working and _history_only(problem, agent.id, run, timeline[start + length]):
+                            continue
                         inside = works[start : start + length]
                         if working:
                             expr = works[start - 1] + works[start + length] - sum(inside, 0) + length  # type: ignore[operator]
@@ -297,6 +316,9 @@ class MinConsecutive(Rule):
                     continue
                 if timeline[first + length] not in problem.horizon:
                     continue  # a run the published history ends is not this roster's
+                run = timeline[first : first + length]
+                if working and _history_only(problem, agent.id, run, timeline[first + length]):
+                    continue
                 minimum = terms.min_consecutive_days if working else terms.min_consecutive_days_off
                 if minimum and length < minimum:
                     label = "working days" if working else "days off"

@@ -809,3 +809,27 @@ def test_stability_change_the_model_cannot_avoid_costs_the_same_in_both_faces(ki
     (change,) = rule("stability").check(problem, cells)
     assert change.cost == 500
     assert kit.model_cost(problem, cells).get("stability", 0) == 500
+
+
+@pytest.mark.parametrize("monday", ["on_leave", "available"])
+def test_a_working_run_the_history_starts_is_judged_only_if_the_roster_could_lengthen_it(
+    kit: Any, monday: str
+) -> None:
+    """Ann needs two working days in a row; the published history ends with her working Sunday alone
+    (that run was exempt then: it reached the end of its horizon). If she is on leave on Monday, no
+    roster can lengthen the run, so neither face holds it against this roster (the model, with no
+    option on a leave day, never could; the check face used to, so such a draft could not be
+    published). If Monday is open, resting on it breaks the rule in both faces."""
+    terms = AgentTerms(min_consecutive_days=2)
+    history = kit.cells(kit.problem(start=kit.day(-2), days=2), {"A": "- E", "B": "- -"})
+    leave = {("A", kit.day(0)): LeaveType.ANNUAL} if monday == "on_leave" else {}
+    problem = kit.problem(days=3, terms={"A": terms, "B": terms}, history=history, leave=leave)
+    cells = kit.cells(problem, {"A": ("~" if leave else "-") + " E E", "B": "E E -"})
+    found = rule("min_consecutive").check(problem, cells)
+    accepted = [kit.model_accepts(problem, cells, explain=explain) for explain in (False, True)]
+    if monday == "on_leave":
+        assert found == []
+        assert accepted == [True, True]
+    else:
+        assert [(v.agent_id, v.day) for v in found] == [("A", kit.day(-1))]
+        assert accepted == [False, False]
