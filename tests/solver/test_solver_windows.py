@@ -38,6 +38,17 @@ def _hard(problem: Any, cells: Any) -> list[Any]:
     return [v for v in check_roster(problem, cells) if v.rule in HARD]
 
 
+def _weeks_planned(monkeypatch: Any) -> list[str]:
+    """A list that gets one entry for each rolling week planned from now on (a week found infeasible
+    falls back to the whole horizon, so fewer entries than weeks)."""
+    import solver.windows as windows
+
+    used: list[str] = []
+    original = windows.rolling_window
+    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    return used
+
+
 def test_windows_are_the_calendar_weeks_of_the_horizon(kit: Any) -> None:
     problem = kit.problem(days=12, start=kit.day(2))  # Wednesday to the next Sunday but one
     windows = week_windows(problem)
@@ -95,7 +106,6 @@ def test_a_rolling_weeks_share_of_minutes_holds_whole_shifts(kit: Any, monkeypat
     of the minutes rounded (40.5 h either way) could hold no roster, and solving week by week would
     fall back to the whole horizon. The share's band is a shift wide: four or five shifts fit it, both
     weeks are solved, and the fortnight's roster works the nine shifts with no hard rule broken."""
-    import solver.windows as windows
 
     terms = {"A": AgentTerms(min_minutes=9 * 540, max_minutes=9 * 540)}
     problem = kit.problem(days=14, terms=terms)
@@ -104,9 +114,7 @@ def test_a_rolling_weeks_share_of_minutes_holds_whole_shifts(kit: Any, monkeypat
     assert left.min_minutes is not None and left.max_minutes is not None
     assert left.min_minutes <= 4 * 540 and left.max_minutes >= 5 * 540  # four shifts, or five
     assert left.max_minutes - left.min_minutes <= 2 * 540  # still a share, not the whole fortnight
-    used: list[str] = []
-    original = windows.rolling_window
-    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    used = _weeks_planned(monkeypatch)
     result = solve_by_weeks(problem, SolveSettings(time_limit_s=5.0, workers=2, seed=0))
     assert used == ["week", "week"]  # no week infeasible, so no fall-back to the whole horizon
     assert result.solved and result.roster is not None
@@ -137,9 +145,7 @@ def test_a_rolling_week_ends_only_in_a_run_the_next_days_can_carry_on(kit: Any, 
     week1, week2 = week_windows(problem)
     assert windows.lookahead_days(problem, week1) == [kit.day(7)]
     assert windows.lookahead_days(problem, week2) == []
-    used: list[str] = []
-    original = windows.rolling_window
-    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    used = _weeks_planned(monkeypatch)
     result = solve_by_weeks(problem, SolveSettings(time_limit_s=5.0, workers=2, seed=0))
     assert used == ["week", "week"]
     assert result.solved and result.roster is not None
@@ -234,9 +240,7 @@ def test_sample_centre_fortnight_is_solved_week_by_week_with_a_proven_bound(monk
     problem = problem_from_site(centre.site, horizon, requirement=requirement)
     monkeypatch.setattr(windows, "SPLIT_AGENT_DAYS", len(problem.agents) * 14)
     assert should_split(problem)
-    used: list[str] = []
-    original = windows.rolling_window
-    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    used = _weeks_planned(monkeypatch)
     # 20 s: at 12 s, on a slow evening, the last week's dive borrowed from the bounds' time and the
     # second week's bound got too little to finish its root LP (only the domains' bound, -352,369)
     result = solve(problem, SolveSettings(time_limit_s=20.0, workers=2, seed=0))
@@ -284,12 +288,9 @@ def test_a_week_whose_search_finds_no_roster_in_its_slice_still_gets_one(kit: An
     """A busy machine (the weeks' search finds nothing in its slice): every week still gets a roster,
     one keeping the hard rules, mended; the weeks' roster is the result, within the time limit, not a
     give-up (no solution) nor one whole-horizon model with whatever time is left."""
-    import solver.windows as windows
 
     problem = _fortnight_with_cover(kit)
-    used: list[str] = []
-    original = windows.rolling_window
-    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    used = _weeks_planned(monkeypatch)
     _busy_machine(monkeypatch)
     result = solve_by_weeks(problem, SolveSettings(time_limit_s=3.0, workers=2, seed=0))
     assert used == ["week", "week"]
@@ -306,12 +307,8 @@ def test_a_week_with_no_roster_at_all_falls_back_to_the_whole_horizon_in_the_tim
     bounds' search is stopped, not waited for), and the result counts the seconds of the whole call."""
     import time
 
-    import solver.windows as windows
-
     problem = _fortnight_with_cover(kit)
-    used: list[str] = []
-    original = windows.rolling_window
-    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    used = _weeks_planned(monkeypatch)
     _busy_machine(monkeypatch, no_roster_at_all=True)
     started = time.perf_counter()
     result = solve_by_weeks(problem, SolveSettings(time_limit_s=3.0, workers=2, seed=0))
