@@ -164,7 +164,9 @@ def _left_after(
     weeks_of: Sequence[date] | None = None,
 ) -> AgentTerms:
     """What is left of the agent's horizon totals for ``window`` once ``done`` (the days before it) are
-    worked, leaving room for the days after it.
+    worked, leaving room for the days after it. The weekly limits are those of the calendar weeks of
+    ``weeks_of`` (``window`` if not given: a rolling week planned with its lookahead days keeps its own
+    weeks' limits, not those of the week the lookahead reaches into).
 
     An agent without weekly limits in the window is also held to the window's share of what is left
     of their minutes and days, so that no window takes what the later ones need or leaves the minimum
