@@ -185,7 +185,7 @@ def build_context(problem: RosterProblem, *, explain: bool = False) -> ModelCont
         templates = allowed_shifts(problem, agent) if queues else []
         for day in problem.days:
             key = (agent.id, day)
-            blocked = key in problem.leave or key in problem.unavailable
+            blocked = problem.kept_off(agent.id, day)
             if (blocked and not explain) or not templates:
                 works[key] = 0
                 continue

@@ -132,6 +132,10 @@ class RosterProblem:
                 return agent
         raise KeyError(agent_id)
 
+    def kept_off(self, agent_id: AgentId, day: date) -> bool:
+        """Whether the agent is on leave or unavailable that day: no roster can give them a shift."""
+        return (agent_id, day) in self.leave or (agent_id, day) in self.unavailable
+
     def shift(self, code: ShiftCode) -> ShiftTemplate:
         for template in self.shifts:
             if template.code == code:

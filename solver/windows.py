@@ -75,11 +75,7 @@ def capacity(problem: RosterProblem, agent: Agent, days: Sequence[date]) -> tupl
     total_days = total_minutes = 0
     for monday in week_starts(PlanningHorizon(start=days[0], days=(days[-1] - days[0]).days + 1)):
         week = [monday + timedelta(days=i) for i in range(7)]
-        here = [
-            d
-            for d in week
-            if d in days and (agent.id, d) not in problem.leave and (agent.id, d) not in problem.unavailable
-        ]
+        here = [d for d in week if d in days and not problem.kept_off(agent.id, d)]
         count = len(here)
         judged = all(d in problem.horizon or problem.history_cell(agent.id, d) is not None for d in week)
         if rest and judged:

@@ -230,8 +230,7 @@ def _known_before(problem: RosterProblem, agent_id: str) -> list[date]:
 
 def _cannot_work(problem: RosterProblem, agent_id: str, day: date) -> bool:
     """Whether no roster can give the agent a shift that day: leave, unavailability, nothing to work."""
-    key = (agent_id, day)
-    if key in problem.leave or key in problem.unavailable:
+    if problem.kept_off(agent_id, day):
         return True
     agent = problem.agent(agent_id)
     return not problem.skills(agent) or not allowed_shifts(problem, agent)
