@@ -63,20 +63,26 @@ def _longest_paid(problem: RosterProblem, agent: Agent) -> int:
     return max((t.paid_minutes for t in allowed_shifts(problem, agent)), default=0)
 
 
-def capacity(problem: RosterProblem, agent: Agent, days: Sequence[date]) -> tuple[int, int]:
+def capacity(
+    problem: RosterProblem, agent: Agent, days: Sequence[date], weekends_left: int | None = None
+) -> tuple[int, int]:
     """(days, paid minutes): at most what ``agent`` can work among ``days`` (in order) under the whole
     problem's rules: open days, at most 7 - rest days in a calendar week the rest-day rule judges,
-    each week's contract limits, the longest shift the agent may work each day."""
+    each week's contract limits, the longest shift the agent may work each day.
+
+    With ``weekends_left`` (the worked weekends the agent has left), the days of at most that many
+    weekends count: those that add the most (a weekend adds nothing to a week the rest days already
+    fill), picked apart for days and for minutes, so both stay upper bounds whichever weekends the
+    agent works."""
     if not days:
         return 0, 0
     rest = problem.rules.rest_days_per_week if problem.enforce_site_rules else 0
     terms = problem.terms.get(agent.id) or AgentTerms()
     longest = _longest_paid(problem, agent)
-    total_days = total_minutes = 0
-    for monday in week_starts(PlanningHorizon(start=days[0], days=(days[-1] - days[0]).days + 1)):
-        week = [monday + timedelta(days=i) for i in range(7)]
-        here = [d for d in week if d in days and not problem.kept_off(agent.id, d)]
+
+    def week_capacity(monday: date, here: list[date]) -> tuple[int, int]:
         count = len(here)
+        week = [monday + timedelta(days=i) for i in range(7)]
         judged = all(d in problem.horizon or problem.history_cell(agent.id, d) is not None for d in week)
         if rest and judged:
             before = sum(
@@ -93,8 +99,23 @@ def capacity(problem: RosterProblem, agent: Agent, days: Sequence[date]) -> tupl
         minutes = count * longest
         if limits is not None and limits.max_minutes is not None:
             minutes = min(minutes, limits.max_minutes)
-        total_days += count
-        total_minutes += minutes
+        return count, minutes
+
+    total_days = total_minutes = 0
+    gains: list[tuple[int, int]] = []  # what each week's weekend adds, in days and in minutes
+    for monday in week_starts(PlanningHorizon(start=days[0], days=(days[-1] - days[0]).days + 1)):
+        here = [monday + timedelta(days=i) for i in range(7)]
+        here = [d for d in here if d in days and not problem.kept_off(agent.id, d)]
+        with_weekend = week_capacity(monday, here)
+        if weekends_left is None or all(d.weekday() < 5 for d in here):
+            total_days, total_minutes = total_days + with_weekend[0], total_minutes + with_weekend[1]
+            continue
+        without = week_capacity(monday, [d for d in here if d.weekday() < 5])
+        total_days, total_minutes = total_days + without[0], total_minutes + without[1]
+        gains.append((with_weekend[0] - without[0], with_weekend[1] - without[1]))
+    if gains and weekends_left:
+        total_days += sum(sorted((g[0] for g in gains), reverse=True)[:weekends_left])
+        total_minutes += sum(sorted((g[1] for g in gains), reverse=True)[:weekends_left])
     return total_days, total_minutes
 
 
@@ -113,7 +134,8 @@ def _implied_terms(problem: RosterProblem, agent: Agent, window: Sequence[date])
     terms = problem.terms.get(agent.id)
     if terms is None:
         return AgentTerms()
-    other_days, other_minutes = capacity(problem, agent, [d for d in problem.days if d not in window])
+    outside = [d for d in problem.days if d not in window]
+    other_days, other_minutes = capacity(problem, agent, outside, terms.max_weekends)
     return replace(
         terms,
         min_minutes=None if terms.min_minutes is None else max(0, terms.min_minutes - other_minutes) or None,
@@ -176,8 +198,11 @@ def _left_after(
         return AgentTerms()
     shifts = [c for c in done if c.kind is CellKind.SHIFT and c.shift is not None]
     used_minutes = sum(problem.shift(str(c.shift)).paid_minutes for c in shifts)
-    later_days, later_minutes = capacity(problem, agent, [d for d in problem.days if d > window[-1]])
-    here_days, here_minutes = capacity(problem, agent, window)
+    worked_weekends = sum(1 for pair in weekends(problem.days) if any(c.day in pair for c in shifts))
+    weekends_left = None if terms.max_weekends is None else max(0, terms.max_weekends - worked_weekends)
+    later = [d for d in problem.days if d > window[-1]]
+    later_days, later_minutes = capacity(problem, agent, later, weekends_left)
+    here_days, here_minutes = capacity(problem, agent, window, weekends_left)
     weekly = _weeks_in(terms, window if weeks_of is None else weeks_of)
     spread = not weekly
 
@@ -196,7 +221,6 @@ def _left_after(
 
     half_shift = _longest_paid(problem, agent) / 2
 
-    worked_weekends = sum(1 for pair in weekends(problem.days) if any(c.day in pair for c in shifts))
     return replace(
         terms,
         min_minutes=at_least(terms.min_minutes, used_minutes, here_minutes, later_minutes, half_shift),
@@ -207,7 +231,7 @@ def _left_after(
             code: max(0, limit - sum(1 for c in shifts if c.shift == code))
             for code, limit in terms.max_shifts.items()
         },
-        max_weekends=None if terms.max_weekends is None else max(0, terms.max_weekends - worked_weekends),
+        max_weekends=weekends_left,
         weeks=weekly,
     )
 

@@ -154,6 +154,40 @@ def test_a_rolling_week_ends_only_in_a_run_the_next_days_can_carry_on(kit: Any, 
     assert kit.day(6) not in worked or kit.day(5) in worked  # Sunday only as the end of a longer run
 
 
+def test_a_rolling_weeks_share_counts_no_weekend_once_every_worked_weekend_is_used(
+    kit: Any, monkeypatch: Any
+) -> None:
+    """Ann may work one weekend in three weeks and must work twelve shifts; she asks hard to work the
+    first Saturday and cannot work the second Tuesday and Wednesday. Once the first week has used her
+    weekend, the second week holds at most three of her shifts (Monday, Thursday, Friday), not five:
+    counted with its weekend, its share of the eight shifts left was four, the week was infeasible, and
+    solving week by week fell back to the whole horizon (Curtois Instance12's agent AW, in week three).
+    Without the weekend, all three weeks are solved and the roster keeps every hard rule."""
+    from wfm.domain import ShiftRequest
+
+    ann = "A"
+    problem = kit.problem(
+        days=21,
+        terms={ann: AgentTerms(min_minutes=12 * 540, max_minutes=12 * 540, max_weekends=1)},
+        unavailable=frozenset({(ann, kit.day(8)), (ann, kit.day(9))}),
+        requests=(ShiftRequest(agent_id=ann, day=kit.day(5), wanted=True, weight=1000),),
+    )
+    agent = problem.agent(ann)
+    week1, week2, week3 = week_windows(problem)
+    assert capacity(problem, agent, week2) == (5, 5 * 540)  # the weekend counted
+    assert capacity(problem, agent, week2, weekends_left=0) == (3, 3 * 540)
+    # one weekend left: week 2's, which adds two days (week 1's adds none: its rest days fill it)
+    assert capacity(problem, agent, [*week1, *week2], weekends_left=1) == (10, 10 * 540)
+    assert capacity(problem, agent, [*week2, *week3], weekends_left=0) == (8, 8 * 540)
+    used = _weeks_planned(monkeypatch)
+    result = solve_by_weeks(problem, SolveSettings(time_limit_s=6.0, workers=2, seed=0))
+    assert used == ["week", "week", "week"]  # no week infeasible, so no fall-back to the whole horizon
+    assert result.solved and result.roster is not None
+    assert _hard(problem, result.roster.cells) == []
+    worked = [c.day for c in result.roster.cells if c.agent_id == ann and c.shift is not None]
+    assert len(worked) == 12 and kit.day(5) in worked
+
+
 @PROPERTY
 @given(data=st.data())
 def test_relaxed_weeks_are_relaxations_of_the_whole_problem(kit: Any, data: st.DataObject) -> None:
