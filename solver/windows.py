@@ -67,7 +67,8 @@ def capacity(
     problem: RosterProblem, agent: Agent, days: Sequence[date], weekends_left: int | None = None
 ) -> tuple[int, int]:
     """(days, paid minutes): at most what ``agent`` can work among ``days`` (in order) under the whole
-    problem's rules: open days, at most 7 - rest days in a calendar week the rest-day rule judges,
+    problem's rules: open days (not on leave, unavailable, or pinned to rest or leave by the
+    scheduler), at most 7 - rest days in a calendar week the rest-day rule judges,
     each week's contract limits, the longest shift the agent may work each day.
 
     With ``weekends_left`` (the worked weekends the agent has left), the days of at most that many
@@ -79,6 +80,7 @@ def capacity(
     rest = problem.rules.rest_days_per_week if problem.enforce_site_rules else 0
     terms = problem.terms.get(agent.id) or AgentTerms()
     longest = _longest_paid(problem, agent)
+    pinned_off = {c.day for c in problem.pinned if c.agent_id == agent.id and c.kind is not CellKind.SHIFT}
 
     def week_capacity(monday: date, here: list[date]) -> tuple[int, int]:
         count = len(here)
@@ -105,7 +107,7 @@ def capacity(
     gains: list[tuple[int, int]] = []  # what each week's weekend adds, in days and in minutes
     for monday in week_starts(PlanningHorizon(start=days[0], days=(days[-1] - days[0]).days + 1)):
         here = [monday + timedelta(days=i) for i in range(7)]
-        here = [d for d in here if d in days and not problem.kept_off(agent.id, d)]
+        here = [d for d in here if d in days and not problem.kept_off(agent.id, d) and d not in pinned_off]
         with_weekend = week_capacity(monday, here)
         if weekends_left is None or all(d.weekday() < 5 for d in here):
             total_days, total_minutes = total_days + with_weekend[0], total_minutes + with_weekend[1]

@@ -188,6 +188,29 @@ def test_a_rolling_weeks_share_counts_no_weekend_once_every_worked_weekend_is_us
     assert len(worked) == 12 and kit.day(5) in worked
 
 
+def test_a_rolling_weeks_share_leaves_out_the_days_the_scheduler_pinned_to_rest(
+    kit: Any, monkeypatch: Any
+) -> None:
+    """Ann must work seven shifts in a fortnight, and the scheduler has pinned her first Monday to
+    Friday to rest. Her first week holds two shifts (the weekend), not five: counted with the pinned
+    days, its share of the seven was three or four, the week was infeasible, and solving week by week
+    fell back to the whole horizon. Both weeks are now solved, and the pins and every hard rule hold."""
+    ann = "A"
+    pins = tuple(c for c in kit.cells(kit.problem(days=5), {"A": "- - - - -"}) if c.agent_id == ann)
+    problem = kit.problem(
+        days=14, terms={ann: AgentTerms(min_minutes=7 * 540, max_minutes=7 * 540)}, pinned=pins
+    )
+    week1, _ = week_windows(problem)
+    assert capacity(problem, problem.agent(ann), week1) == (2, 2 * 540)
+    used = _weeks_planned(monkeypatch)
+    result = solve_by_weeks(problem, SolveSettings(time_limit_s=5.0, workers=2, seed=0))
+    assert used == ["week", "week"]  # no week infeasible, so no fall-back to the whole horizon
+    assert result.solved and result.roster is not None
+    assert _hard(problem, result.roster.cells) == []
+    worked = [c.day for c in result.roster.cells if c.agent_id == ann and c.shift is not None]
+    assert len(worked) == 7 and not set(worked) & set(week1[:5])
+
+
 @PROPERTY
 @given(data=st.data())
 def test_relaxed_weeks_are_relaxations_of_the_whole_problem(kit: Any, data: st.DataObject) -> None:
