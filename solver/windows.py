@@ -182,13 +182,15 @@ def _left_after(
     window: Sequence[date],
     done: list[RosterCell],
     weeks_of: Sequence[date] | None = None,
+    share: bool = True,
 ) -> AgentTerms:
     """What is left of the agent's horizon totals for ``window`` once ``done`` (the days before it) are
     worked, leaving room for the days after it. The weekly limits are those of the calendar weeks of
     ``weeks_of`` (``window`` if not given: a rolling week planned with its lookahead days keeps its own
     weeks' limits, not those of the week the lookahead reaches into).
 
-    An agent without weekly limits in the window is also held to the window's share of what is left
+    An agent without weekly limits in the window is also held (unless ``share`` is false) to the
+    window's share of what is left
     of their minutes and days, so that no window takes what the later ones need or leaves the minimum
     to the last one: days within the share rounded down and up, minutes within half the agent's
     longest shift of it either way. Minutes come in whole shifts, and a band narrower than a shift
@@ -206,7 +208,7 @@ def _left_after(
     later_days, later_minutes = capacity(problem, agent, later, weekends_left)
     here_days, here_minutes = capacity(problem, agent, window, weekends_left)
     weekly = _weeks_in(terms, window if weeks_of is None else weeks_of)
-    spread = not weekly
+    spread = share and not weekly
 
     def at_least(total: int | None, used: int, here: int, later: int, slack: float = 0) -> int | None:
         if total is None:
@@ -243,13 +245,16 @@ def rolling_window(
     window: Sequence[date],
     done: Sequence[RosterCell],
     lookahead: Sequence[date] = (),
+    share: bool = True,
 ) -> RosterProblem:
     """The problem of planning ``window`` once ``done`` (every cell of the horizon before it) is fixed.
 
     ``lookahead`` (the days just after the window) is planned with it, provisionally: the next window
     plans those days again. It lets the window end only in ways the next days can carry on (see
     :func:`lookahead_days`). The weekly limits are those of the window's own weeks. Fairness over the
-    horizon is left out (it is judged on the whole roster).
+    horizon is left out (it is judged on the whole roster). ``share`` false leaves out each agent's
+    share of their totals (see :func:`_left_after`): the window is held only to what the days after
+    it cannot make up.
     """
     before = [c for c in done if c.day < window[0]]
     by_agent: dict[str, list[RosterCell]] = {}
@@ -260,7 +265,9 @@ def rolling_window(
         problem,
         **_in_window(problem, days),  # type: ignore[arg-type]
         history=tuple(problem.history) + tuple(before),
-        terms={a.id: _left_after(problem, a, days, by_agent.get(a.id, []), window) for a in problem.agents},
+        terms={
+            a.id: _left_after(problem, a, days, by_agent.get(a.id, []), window, share) for a in problem.agents
+        },
         weights=replace(problem.weights, fairness_late=0, fairness_weekend=0),
     )
 
@@ -529,6 +536,13 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         slice_end = min(now + time_s, week_end)
         dive_end = min(now + DIVE_STRETCH * time_s, week_end) if dive else None
         week, dive, how = _solve_week(ctx, settings, slice_end, dive_end, week_end, last_end, build_s)
+        if week is None and "INFEASIBLE" in how:  # the status, from the dive or the quickest search
+            # The agents' shares are estimates (capacity() knows no run lengths): plan the week again
+            # held only to what the later weeks cannot make up.
+            logger.info("week of %s: infeasible with the agents' shares; planned without them", window[0])
+            lookahead = lookahead_days(problem, window)
+            ctx = _model(rolling_window(problem, window, done, lookahead, share=False))
+            week, dive, how = _solve_week(ctx, settings, slice_end, dive_end, week_end, last_end, build_s)
         if week is None:
             return whole(f"week of {window[0]}: {how}")
         done += [c for c in week.cells if c.day <= window[-1]]  # the lookahead's days come again

@@ -45,7 +45,7 @@ def _weeks_planned(monkeypatch: Any) -> list[str]:
 
     used: list[str] = []
     original = windows.rolling_window
-    monkeypatch.setattr(windows, "rolling_window", lambda *a: used.append("week") or original(*a))
+    monkeypatch.setattr(windows, "rolling_window", lambda *a, **k: used.append("week") or original(*a, **k))
     return used
 
 
@@ -209,6 +209,35 @@ def test_a_rolling_weeks_share_leaves_out_the_days_the_scheduler_pinned_to_rest(
     assert _hard(problem, result.roster.cells) == []
     worked = [c.day for c in result.roster.cells if c.agent_id == ann and c.shift is not None]
     assert len(worked) == 7 and not set(worked) & set(week1[:5])
+
+
+def test_a_week_its_share_makes_infeasible_is_planned_again_without_the_shares(
+    kit: Any, monkeypatch: Any
+) -> None:
+    """Ann works at most two days in a row, worked the two days before the horizon, and cannot work the
+    first Sunday or the second Saturday; she must work 14 shifts in three weeks. Her first week holds
+    four (Tuesday, Wednesday, Friday, Saturday), though its open days and rest days would hold five:
+    ``capacity`` knows no run lengths. Its share of the 14 was five, the week was infeasible, and
+    solving week by week fell back to the whole horizon. It is now planned again held only to what
+    the later weeks cannot make up (four), and every week is solved."""
+    history = kit.cells(kit.problem(start=kit.day(-2), days=2), {"A": "E E", "B": "- -"})
+    terms = {"A": AgentTerms(min_minutes=14 * 540, max_minutes=14 * 540, max_consecutive_days=2)}
+    problem = kit.problem(
+        days=21,
+        terms=terms,
+        history=history,
+        unavailable=frozenset({("A", kit.day(6)), ("A", kit.day(12))}),
+    )
+    week1, _, _ = week_windows(problem)
+    shared = rolling_window(problem, week1, ()).terms["A"].min_minutes
+    assert shared is not None and shared > 4 * 540  # five shifts, where four fit
+    assert rolling_window(problem, week1, (), share=False).terms["A"].min_minutes == 4 * 540
+    used = _weeks_planned(monkeypatch)
+    result = solve_by_weeks(problem, SolveSettings(time_limit_s=6.0, workers=2, seed=0))
+    assert used == ["week", "week", "week", "week"]  # the first week twice, then no fall-back
+    assert result.solved and result.roster is not None
+    assert _hard(problem, result.roster.cells) == []
+    assert sum(1 for c in result.roster.cells if c.agent_id == "A" and c.shift is not None) == 14
 
 
 @PROPERTY
