@@ -491,9 +491,9 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
        every rule (fairness across the horizon and the weeks' edges included), if time is left for it.
 
     Falls back to one whole-horizon solve (:func:`solver.solve.solve_whole`) with all the time left if a
-    week has no roster even so or is infeasible, or a week's relaxation is infeasible (then the whole
-    problem is, and that solve says why); the result's ``solve_seconds`` counts from the start of this
-    call.
+    week has no roster even so or is infeasible (also when planned again without the agents' shares of
+    their totals, which are estimates), or a week's relaxation is infeasible (then the whole problem
+    is, and that solve says why); the result's ``solve_seconds`` counts from the start of this call.
 
     Setting ``settings.stop`` ends the search early and still returns a whole roster: the week being
     searched keeps what it found (or, with nothing yet, gets the quickest roster keeping the hard
