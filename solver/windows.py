@@ -536,12 +536,14 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         slice_end = min(now + time_s, week_end)
         dive_end = min(now + DIVE_STRETCH * time_s, week_end) if dive else None
         week, dive, how = _solve_week(ctx, settings, slice_end, dive_end, week_end, last_end, build_s)
+        unshared = None
         if week is None and "INFEASIBLE" in how:  # the status, from the dive or the quickest search
             # The agents' shares are estimates (capacity() knows no run lengths): plan the week again
-            # held only to what the later weeks cannot make up.
+            # held only to what the later weeks cannot make up, if any agent had a share.
+            unshared = rolling_window(problem, window, done, lookahead_days(problem, window), share=False)
+        if unshared is not None and unshared.terms != ctx.problem.terms:
             logger.info("week of %s: infeasible with the agents' shares; planned without them", window[0])
-            lookahead = lookahead_days(problem, window)
-            ctx = _model(rolling_window(problem, window, done, lookahead, share=False))
+            ctx = _model(unshared)
             week, dive, how = _solve_week(ctx, settings, slice_end, dive_end, week_end, last_end, build_s)
         if week is None:
             return whole(f"week of {window[0]}: {how}")
