@@ -106,8 +106,8 @@ def capacity(
     total_days = total_minutes = 0
     gains: list[tuple[int, int]] = []  # what each week's weekend adds, in days and in minutes
     for monday in week_starts(PlanningHorizon(start=days[0], days=(days[-1] - days[0]).days + 1)):
-        here = [monday + timedelta(days=i) for i in range(7)]
-        here = [d for d in here if d in days and not problem.kept_off(agent.id, d) and d not in pinned_off]
+        week = (monday + timedelta(days=i) for i in range(7))
+        here = [d for d in week if d in days and not problem.kept_off(agent.id, d) and d not in pinned_off]
         with_weekend = week_capacity(monday, here)
         if weekends_left is None or all(d.weekday() < 5 for d in here):
             total_days, total_minutes = total_days + with_weekend[0], total_minutes + with_weekend[1]
@@ -190,12 +190,12 @@ def _left_after(
     weeks' limits, not those of the week the lookahead reaches into).
 
     An agent without weekly limits in the window is also held (unless ``share`` is false) to the
-    window's share of what is left
-    of their minutes and days, so that no window takes what the later ones need or leaves the minimum
-    to the last one: days within the share rounded down and up, minutes within half the agent's
-    longest shift of it either way. Minutes come in whole shifts, and a band narrower than a shift
-    can hold none: Curtois Instance12's agent A (18 to 15.75 shifts of 8 h over four weeks) was held
-    to 33.9-38.8 h in its first week, between four shifts and five, and that week was infeasible.
+    window's share of what is left of their minutes and days, so that no window takes what the later
+    ones need or leaves the minimum to the last one: days within the share rounded down and up,
+    minutes within half the agent's longest shift of it either way. Minutes come in whole shifts, and
+    a band narrower than a shift can hold none: Curtois Instance12's agent A (18 to 15.75 shifts of
+    8 h over four weeks) was held to 33.9-38.8 h in its first week, between four shifts and five, and
+    that week was infeasible.
     """
     terms = problem.terms.get(agent.id)
     if terms is None:
@@ -520,7 +520,8 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
     build_s = 0.0
     for index, window in enumerate(windows):
         building = time.perf_counter()
-        ctx = _model(rolling_window(problem, window, done, lookahead_days(problem, window)))
+        lookahead = lookahead_days(problem, window)
+        ctx = _model(rolling_window(problem, window, done, lookahead))
         now = time.perf_counter()
         if index == 0:
             build_s = now - building  # the machine's pace
@@ -540,7 +541,7 @@ def solve_by_weeks(problem: RosterProblem, settings: SolveSettings) -> RosterRes
         if week is None and "INFEASIBLE" in how:  # the status, from the dive or the quickest search
             # The agents' shares are estimates (capacity() knows no run lengths): plan the week again
             # held only to what the later weeks cannot make up, if any agent had a share.
-            unshared = rolling_window(problem, window, done, lookahead_days(problem, window), share=False)
+            unshared = rolling_window(problem, window, done, lookahead, share=False)
         if unshared is not None and unshared.terms != ctx.problem.terms:
             logger.info("week of %s: infeasible with the agents' shares; planned without them", window[0])
             ctx = _model(unshared)
