@@ -20,10 +20,11 @@ solved week by week (:mod:`solver.windows`).
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -32,6 +33,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from solver.columns import decomposes, generate_columns, integral_bound
 from solver.context import ModelContext, allowed_shifts, roster_decisions
 from solver.problem import RosterProblem
 from solver.rules.contract import weekends
@@ -76,6 +78,11 @@ class NeighbourhoodPlan:
     start_agent_days: int | None = None
     """If set, a neighbourhood starts at no more than this many agent-days, however large the roster:
     on a 300-agent week a quarter is 525 agent-days, whose sub-model rarely improves within a step."""
+    columns_share: float | None = None
+    """If set, and the problem splits into one problem per agent joined only by its shift cover
+    (:func:`solver.columns.decomposes`), the first phase is column generation (:mod:`solver.columns`)
+    for this share of the time instead of the whole model: its roster starts the neighbourhoods and its
+    LP bound is the result's lower bound."""
     spot_weight_power: float = 1.0
     """A costly spot is drawn with probability proportional to its cost to this power. Below 1, cheap
     spots get more of the draws: where a few shortfalls are forced and cost far more than everything
@@ -91,6 +98,8 @@ class NeighbourhoodPlan:
             raise ValueError(f"kinds: name at least one, each one of {', '.join(KINDS)}")
         if self.step_s <= 0:
             raise ValueError("step_s: must be above 0")
+        if self.columns_share is not None and not 0 < self.columns_share < 1:
+            raise ValueError("columns_share: must be in (0, 1)")
         if not 0 < self.spot_weight_power <= 1:
             raise ValueError("spot_weight_power: must be in (0, 1]")
         if not 0 < self.min_size <= self.size <= self.max_size <= 1:
@@ -457,6 +466,26 @@ def incumbent_of(ctx: ModelContext, roster: Roster, time_limit_s: float = 10.0) 
     return _Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
 
 
+def incumbent_of_schedules(
+    ctx: ModelContext, schedules: Mapping[AgentId, Sequence[str | None]], time_limit_s: float = 10.0
+) -> _Incumbent | None:
+    """Each agent's shift (or rest) per day as a solution of ``ctx``'s model, the rest of it (queues,
+    breaks, counts) completed by CP-SAT; ``None`` if the model refuses it."""
+    days = {day: index for index, day in enumerate(ctx.problem.days)}
+    decisions = [
+        (var.index, int(schedules[agent_id][days[day]] == code))
+        for (agent_id, day), shifts in ctx.shifts.items()
+        for code, var in shifts.items()
+    ]
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = time_limit_s
+    code = solver.solve(_sub_model(ctx.model, decisions, []))
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return _Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
+
+
 def roster_of(ctx: ModelContext, incumbent: _Incumbent) -> Roster:
     """The roster an incumbent's variable values describe."""
     return _extract(ctx, _Values(dict(enumerate(incumbent.values))))
@@ -529,6 +558,16 @@ def solve_in_phases(
     deadline = started + settings.time_limit_s
     ctx, cost = rules_model(problem, work_days=True)
     ctx.model.minimize(cost)
+    if plan.columns_share is not None and decomposes(problem):
+        found = _first_by_columns(ctx, settings, started + settings.time_limit_s * plan.columns_share)
+        if found is not None:
+            incumbent, bound = found
+            if bound is None or incumbent.objective > bound:
+                incumbent = improve(
+                    ctx, incumbent, -math.inf if bound is None else bound, deadline, settings, plan
+                )
+            proven = bound is not None and incumbent.objective <= bound
+            return _result(ctx, incumbent, bound, proven, time.perf_counter() - started)
     first = SolveSettings(  # all the time: the phase ends at its share if it has a roster by then
         time_limit_s=max(0.1, deadline - time.perf_counter()),
         workers=settings.workers,
@@ -556,6 +595,43 @@ def solve_in_phases(
     if not proven:
         incumbent = improve(ctx, incumbent, bound, deadline, settings, plan)
     return _result(ctx, incumbent, bound, proven, time.perf_counter() - started)
+
+
+def _first_by_columns(
+    ctx: ModelContext, settings: SolveSettings, until: float
+) -> tuple[_Incumbent, float | None] | None:
+    """The first phase by column generation (:func:`solver.columns.generate_columns`) until ``until``:
+    its roster and its bound rounded up to a whole cost; ``None`` if it found no roster (an agent who
+    cannot keep their own rules is left to the whole model, which says why)."""
+    try:
+        outcome = generate_columns(
+            ctx.problem,
+            dive_at=until,
+            deadline=until,
+            workers=settings.workers,
+            seed=settings.seed,
+            stop=settings.stop,
+        )
+    except ValueError as error:
+        logger.info("column generation gave up (%s); the whole model takes over", error)
+        return None
+    if outcome is None:
+        return None
+    incumbent = incumbent_of_schedules(ctx, outcome.schedules)
+    if incumbent is None:
+        logger.error("column generation's roster breaks the whole model; the whole model takes over")
+        return None
+    logger.info(
+        "columns: LP %.2f (%s), bound %s, %d rounds, %d columns, %d agents fixed, roster %d",
+        outcome.lp,
+        "solved" if outcome.converged else "not solved",
+        outcome.bound,
+        outcome.rounds,
+        outcome.columns,
+        outcome.fixed,
+        incumbent.objective,
+    )
+    return incumbent, integral_bound(outcome.bound)
 
 
 def improve(

@@ -124,7 +124,8 @@ def test_small_instances_reach_best_known_in_a_minute(curtois_dir: Path, name: s
 
 
 def test_the_search_plan_follows_the_instance_size(curtois_dir: Path) -> None:
-    """Whole model on max_lp for the small instances (Instance7: 1,344 agent-day-shift options), 15%
+    """Whole model on max_lp for the small instances (Instance7: 1,344 agent-day-shift options); above,
+    column generation for half the time, and if it finds no roster, 15%
     of it then mostly two-window neighbourhoods above 2,000 (Instance8: 2,324), half of it then any
     neighbourhood above 5,000 (Instance11: 5,712), CP-SAT's portfolio for a tenth above 8,000
     (Instance12: 11,256), handing over at its first roster after 3% of the time."""
@@ -148,6 +149,8 @@ def test_the_search_plan_follows_the_instance_size(curtois_dir: Path) -> None:
     assert "types" in EXCHANGE_KINDS  # see test_the_types_neighbourhood_lowers_a_stalled_instance8_roster
     assert plans["Instance11"][1].kinds is None  # the default kinds
     assert plans["Instance12"][1].kinds == LARGE_KINDS
+    # column generation first above 2,000 options (its LP is looser than CP-SAT's on Instance1)
+    assert [p.columns_share for _, p in plans.values()] == [None, 0.5, 0.5, 0.5]
 
 
 def test_a_first_phase_with_no_roster_at_the_end_of_its_share_goes_on_to_its_first(
@@ -166,7 +169,9 @@ def test_a_first_phase_with_no_roster_at_the_end_of_its_share_goes_on_to_its_fir
     settings, plan = benchmark_settings(instance, time_limit_s=6)
     with caplog.at_level(logging.INFO, logger="solver.search"):
         result = solve_in_phases(
-            problem_from_instance(instance), settings, replace(plan, first_phase_share=0.01)
+            problem_from_instance(instance),
+            settings,
+            replace(plan, first_phase_share=0.01, columns_share=None),
         )
     messages = [record.getMessage() for record in caplog.records]
     assert not [m for m in messages if m.startswith("first phase found no roster")]
