@@ -2,7 +2,10 @@
 
 The first phase solves the full model (every rule's model face) for a share of the time, or until its
 first roster after a shorter share (``NeighbourhoodPlan.handover_share``), and keeps its proven lower
-bound; with no roster at the end of its share, it goes on to its first. The second phase
+bound; with no roster at the end of its share, it goes on to its first. Where the plan asks for it and
+every rule but the shift cover looks at one agent alone (the benchmark's rules), column generation
+(:mod:`solver.columns`) takes the first phase's place: its dive's roster starts the second phase, and
+its Lagrangian bound, far tighter than CP-SAT's there, is the result's. The second phase
 (:func:`improve`) repeatedly frees part of the roster -- some agents over every day, every agent over a
 window of days, some agents over a window, agents who can do the same work, the agents behind a costly
 part of the roster, some agents around two weekends, or the agents working half a weekend over every
@@ -80,9 +83,15 @@ class NeighbourhoodPlan:
     on a 300-agent week a quarter is 525 agent-days, whose sub-model rarely improves within a step."""
     columns_share: float | None = None
     """If set, and the problem splits into one problem per agent joined only by its shift cover
-    (:func:`solver.columns.decomposes`), the first phase is column generation (:mod:`solver.columns`)
-    for this share of the time instead of the whole model: its roster starts the neighbourhoods and its
-    LP bound is the result's lower bound."""
+    (:func:`solver.columns.decomposes`), column generation (:mod:`solver.columns`) runs until this
+    share of the time: its roster starts the neighbourhoods and its LP bound is the result's lower
+    bound."""
+    columns_first: bool = True
+    """Column generation in place of the whole model's phase (``True``), or after it (``False``): the
+    whole model for ``first_phase_share`` of the time, and column generation only if that phase proved
+    nothing; the better of the two rosters starts the neighbourhoods, under the higher bound. A small
+    instance is often proven optimal by the whole model within seconds (Curtois Instance1), where the
+    LP over schedules is looser."""
     spot_weight_power: float = 1.0
     """A costly spot is drawn with probability proportional to its cost to this power. Below 1, cheap
     spots get more of the draws: where a few shortfalls are forced and cost far more than everything
@@ -100,6 +109,9 @@ class NeighbourhoodPlan:
             raise ValueError("step_s: must be above 0")
         if self.columns_share is not None and not 0 < self.columns_share < 1:
             raise ValueError("columns_share: must be in (0, 1)")
+        late = self.columns_share is not None and not self.columns_first
+        if late and self.columns_share is not None and self.columns_share <= self.first_phase_share:
+            raise ValueError("columns_share: must end after the whole model's first_phase_share")
         if not 0 < self.spot_weight_power <= 1:
             raise ValueError("spot_weight_power: must be in (0, 1]")
         if not 0 < self.min_size <= self.size <= self.max_size <= 1:
@@ -457,13 +469,7 @@ def incumbent_of(ctx: ModelContext, roster: Roster, time_limit_s: float = 10.0) 
         decisions = roster_decisions(ctx, roster.cells)
     except ValueError:
         return None
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit_s
-    code = solver.solve(_sub_model(ctx.model, decisions, []))
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return _Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
+    return _completed(ctx, decisions, time_limit_s)
 
 
 def incumbent_of_schedules(
@@ -477,6 +483,12 @@ def incumbent_of_schedules(
         for (agent_id, day), shifts in ctx.shifts.items()
         for code, var in shifts.items()
     ]
+    return _completed(ctx, decisions, time_limit_s)
+
+
+def _completed(ctx: ModelContext, decisions: list[tuple[int, int]], time_limit_s: float) -> _Incumbent | None:
+    """The solution of ``ctx``'s model with ``decisions`` (variable index, value) fixed and the rest
+    completed by CP-SAT, and its objective; ``None`` if the model refuses them."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit_s
@@ -558,7 +570,8 @@ def solve_in_phases(
     deadline = started + settings.time_limit_s
     ctx, cost = rules_model(problem, work_days=True)
     ctx.model.minimize(cost)
-    if plan.columns_share is not None and decomposes(problem):
+    columns = plan.columns_share is not None and decomposes(problem)
+    if columns and plan.columns_first:
         found = _first_by_columns(ctx, settings, started + settings.time_limit_s * plan.columns_share)
         if found is not None:
             incumbent, bound = found
@@ -592,6 +605,14 @@ def solve_in_phases(
     bound = solver.best_objective_bound
     incumbent = _Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
     proven = code == cp_model.OPTIMAL
+    if not proven and columns and plan.columns_share is not None:  # after the whole model
+        found = _first_by_columns(ctx, settings, started + settings.time_limit_s * plan.columns_share)
+        if found is not None:
+            by_columns, column_bound = found
+            if by_columns.objective < incumbent.objective:
+                incumbent = by_columns
+            bound = bound if column_bound is None else max(bound, column_bound)
+            proven = incumbent.objective <= bound
     if not proven:
         incumbent = improve(ctx, incumbent, bound, deadline, settings, plan)
     return _result(ctx, incumbent, bound, proven, time.perf_counter() - started)

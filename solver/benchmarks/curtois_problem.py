@@ -101,8 +101,16 @@ model, and the neighbourhoods start from its roster. Its bound is far tighter th
 1297 against 1257; Instances 10, 11 and 12 exactly their best known, so 10 and 11 are proven optimal
 in 10-15 s), and its roster starts the neighbourhoods where they no longer stall: seed 0 on
 2026-12-06 evening gave Instance8 1304, Instance9 439, Instance10 4631, Instance11 3443 and Instance12
-4163. Small instances keep the whole minute on the whole model: there the LP over schedules is looser
-than CP-SAT's own on Instance1 (558 against its proven 607)."""
+4163. Small instances run the whole model first (:data:`SMALL_WHOLE_MODEL_SHARE`): there the LP over
+schedules can be looser than CP-SAT's own (Instance1: 558 against its proven 607)."""
+
+SMALL_WHOLE_MODEL_SHARE = 0.2
+"""Up to :data:`WHOLE_MODEL_OPTIONS`, the whole model on ``max_lp`` first, for this share of the time:
+Instances 1-3 are proven optimal there in under 2 s. Only if it proves nothing does column generation
+follow (until :data:`COLUMNS_SHARE`), then the neighbourhoods. Before stop 28 the whole minute went to
+the whole model, which now and then stayed in a poor roster to the end (Instance5 1234-1235 in one run
+of five, twice; Instance6 2041-2046 on some nights); column generation then neighbourhoods gave
+Instance5 1146 on seeds 0-4 and Instance6 1951 (2026-12-06 evening)."""
 
 LARGE_MODEL_OPTIONS = 8000
 """Above this many agent-day-shift options the first phase uses CP-SAT's default portfolio."""
@@ -229,8 +237,10 @@ def benchmark_settings(
 
     Above :data:`WHOLE_MODEL_OPTIONS`, column generation takes the first :data:`COLUMNS_SHARE` of the
     time and hands its roster to the neighbourhoods described below; the first-phase settings below are
-    what runs if it finds none (an agent who cannot keep their own rules, or no LP in time). The rest of
-    this note is how each size was searched before, and still is after the columns.
+    what runs if it finds none (an agent who cannot keep their own rules, or no LP in time). Up to it,
+    the whole model runs for :data:`SMALL_WHOLE_MODEL_SHARE` of the time and, if it proved nothing,
+    column generation follows until :data:`COLUMNS_SHARE`, then the neighbourhoods. The rest of this
+    note is how each size was searched before stop 28, and still is after the columns.
 
     Small instances (up to :data:`WHOLE_MODEL_OPTIONS` agent-day-shift options, Instances 1-7) get the
     whole time on the whole model with the LP-heavy ``max_lp`` subsolver (SOLVER_NOTES item 1): it beat
@@ -271,7 +281,9 @@ def benchmark_settings(
         subsolvers=() if large else ("max_lp",),
     )
     if size <= WHOLE_MODEL_OPTIONS:
-        return settings, NeighbourhoodPlan(first_phase_share=1.0)
+        return settings, NeighbourhoodPlan(
+            first_phase_share=SMALL_WHOLE_MODEL_SHARE, columns_share=COLUMNS_SHARE, columns_first=False
+        )
     if size <= POLISHED_MODEL_OPTIONS:
         return settings, NeighbourhoodPlan(
             first_phase_share=0.15,

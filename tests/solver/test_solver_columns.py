@@ -177,3 +177,30 @@ def test_a_plans_columns_share_must_leave_time_for_the_neighbourhoods() -> None:
     for share in (0.0, 1.0, 1.5):
         with pytest.raises(ValueError, match="columns_share"):
             NeighbourhoodPlan(columns_share=share)
+    with pytest.raises(ValueError, match="columns_share"):  # after a whole model that ends later
+        NeighbourhoodPlan(first_phase_share=0.5, columns_share=0.4, columns_first=False)
+
+
+def _phases(problem: RosterProblem, plan: NeighbourhoodPlan, caplog: Any) -> tuple[Any, list[str]]:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="solver.search"):
+        result = solve_in_phases(problem, SolveSettings(time_limit_s=20, workers=2, seed=0), plan)
+    return result, [record.getMessage() for record in caplog.records]
+
+
+def test_columns_after_the_whole_model_run_only_if_it_proved_nothing(caplog: Any) -> None:
+    problem = _problem(8)
+    optimum = _optimum(problem)
+    # The whole model proves this small instance within its share: no column is generated.
+    plan = NeighbourhoodPlan(first_phase_share=0.5, columns_share=0.8, columns_first=False)
+    result, messages = _phases(problem, plan, caplog)
+    assert result.status is RosterStatus.OPTIMAL and result.objective == optimum
+    assert not [m for m in messages if m.startswith("columns:")]
+    caplog.clear()
+    # A share far too short to prove anything: the columns follow, and their bound proves the optimum.
+    plan = NeighbourhoodPlan(first_phase_share=0.0001, columns_share=0.5, columns_first=False)
+    result, messages = _phases(problem, plan, caplog)
+    assert [m for m in messages if m.startswith("columns:")]
+    assert result.status is RosterStatus.OPTIMAL and result.objective == optimum
+    assert result.lower_bound == optimum
