@@ -312,10 +312,9 @@ def generate_columns(
                 return None
         if lp is None:
             return None
-        root = lp
         logger.info(
             "columns: root LP %.2f after %d rounds, %d columns, bound %s",
-            root,
+            lp,
             state.rounds,
             sum(map(len, master.columns.values())),
             state.bound,
@@ -349,7 +348,7 @@ def generate_columns(
     return ColumnsOutcome(
         schedules=schedules,
         bound=None if state.bound is None else state.bound - 1e-6 * max(1.0, abs(state.bound)),
-        lp=root,
+        lp=lp,
         converged=converged,
         rounds=state.rounds,
         columns=sum(map(len, master.columns.values())),

@@ -109,8 +109,8 @@ class NeighbourhoodPlan:
             raise ValueError("step_s: must be above 0")
         if self.columns_share is not None and not 0 < self.columns_share < 1:
             raise ValueError("columns_share: must be in (0, 1)")
-        late = self.columns_share is not None and not self.columns_first
-        if late and self.columns_share is not None and self.columns_share <= self.first_phase_share:
+        late = None if self.columns_first else self.columns_share
+        if late is not None and late <= self.first_phase_share:
             raise ValueError("columns_share: must end after the whole model's first_phase_share")
         if not 0 < self.spot_weight_power <= 1:
             raise ValueError("spot_weight_power: must be in (0, 1]")
@@ -570,17 +570,16 @@ def solve_in_phases(
     deadline = started + settings.time_limit_s
     ctx, cost = rules_model(problem, work_days=True)
     ctx.model.minimize(cost)
-    columns = plan.columns_share is not None and decomposes(problem)
-    if columns and plan.columns_first:
-        found = _first_by_columns(ctx, settings, started + settings.time_limit_s * plan.columns_share)
+    columns_until = None
+    if plan.columns_share is not None and decomposes(problem):
+        columns_until = started + settings.time_limit_s * plan.columns_share
+    if columns_until is not None and plan.columns_first:
+        found = _first_by_columns(ctx, settings, columns_until)
         if found is not None:
             incumbent, bound = found
-            if bound is None or incumbent.objective > bound:
-                incumbent = improve(
-                    ctx, incumbent, -math.inf if bound is None else bound, deadline, settings, plan
-                )
-            proven = bound is not None and incumbent.objective <= bound
-            return _result(ctx, incumbent, bound, proven, time.perf_counter() - started)
+            least = -math.inf if bound is None else bound
+            proven = incumbent.objective <= least
+            return _polished(ctx, incumbent, least, proven, deadline, settings, plan, started)
     first = SolveSettings(  # all the time: the phase ends at its share if it has a roster by then
         time_limit_s=max(0.1, deadline - time.perf_counter()),
         workers=settings.workers,
@@ -605,17 +604,33 @@ def solve_in_phases(
     bound = solver.best_objective_bound
     incumbent = _Incumbent(list(solver.response_proto.solution), round(solver.objective_value))
     proven = code == cp_model.OPTIMAL
-    if not proven and columns and plan.columns_share is not None:  # after the whole model
-        found = _first_by_columns(ctx, settings, started + settings.time_limit_s * plan.columns_share)
+    if not proven and columns_until is not None:  # column generation after the whole model
+        found = _first_by_columns(ctx, settings, columns_until)
         if found is not None:
             by_columns, column_bound = found
             if by_columns.objective < incumbent.objective:
                 incumbent = by_columns
             bound = bound if column_bound is None else max(bound, column_bound)
             proven = incumbent.objective <= bound
+    return _polished(ctx, incumbent, bound, proven, deadline, settings, plan, started)
+
+
+def _polished(
+    ctx: ModelContext,
+    incumbent: _Incumbent,
+    bound: float,
+    proven: bool,
+    deadline: float,
+    settings: SolveSettings,
+    plan: NeighbourhoodPlan,
+    started: float,
+) -> RosterResult:
+    """The first phase's roster improved by the neighbourhoods (unless ``proven`` optimal already) and
+    judged; a ``bound`` of ``-inf`` is reported as none."""
     if not proven:
         incumbent = improve(ctx, incumbent, bound, deadline, settings, plan)
-    return _result(ctx, incumbent, bound, proven, time.perf_counter() - started)
+    reported = None if bound == -math.inf else bound
+    return _result(ctx, incumbent, reported, proven, time.perf_counter() - started)
 
 
 def _first_by_columns(
